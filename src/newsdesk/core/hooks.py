@@ -1,0 +1,36 @@
+"""Registries through which higher apps plug into site-wide behaviour without import loops."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+logger = logging.getLogger(__name__)
+
+_worker_startup: list[Callable[[], None]] = []
+
+
+def on_worker_startup(func: Callable[[], None]) -> Callable[[], None]:
+    """Decorator: run func each time a worker starts (e.g. to catch up on overdue work)."""
+    _worker_startup.append(func)
+    return func
+
+
+def run_worker_startup_hooks() -> None:
+    for func in _worker_startup:
+        logger.info("worker start-up: %s", func.__qualname__)
+        func()
+
+
+_demo_content: list[Callable[[], None]] = []
+
+
+def provides_demo_content(func: Callable[[], None]) -> Callable[[], None]:
+    """Decorator: func fills the demo site with this app's content (must be idempotent)."""
+    _demo_content.append(func)
+    return func
+
+
+def load_demo_content() -> None:
+    for func in _demo_content:
+        func()

@@ -1,0 +1,13 @@
+"""Articles, sections and authors; the editors' back office; reader pages, feeds and sitemaps."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NewsroomConfig(AppConfig):
+    name = "newsdesk.newsroom"
+    label = "newsroom"
+    verbose_name = _("Newsroom")
+
+    def ready(self) -> None:
+        from newsdesk.newsroom import cache, demo, tasks  # noqa: F401  (signals, demo, tasks)

@@ -1,0 +1,44 @@
+"""Readable differences between two article revisions, part by part."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from newsdesk.newsroom.markup import strip_tags_text
+
+PART_ORDER = ("kicker", "headline", "lead", "byline", "authors", "blocks", "section", "slug",
+              "language", "canonical_url", "status")
+
+
+def _lines(part: str, value: Any) -> list[str]:
+    if part == "blocks":
+        lines = []
+        for block in value or []:
+            text = strip_tags_text(block.get("text") or "")
+            extra = " | ".join(
+                str(block.get(name)) for name in ("title", "attribution", "caption", "credit")
+                if block.get(name)
+            )
+            lines.append(f"[{block.get('kind')}] {text}" + (f" ({extra})" if extra else ""))
+        return lines
+    if part == "authors":
+        return list(value or [])
+    return [] if value in (None, "") else str(value).splitlines() or [""]
+
+
+def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """[{part, rows: [(tag, text)]}] for each part that differs; tag is '-', '+' or ' '."""
+    result = []
+    parts = [p for p in PART_ORDER if p in old or p in new]
+    for part in parts:
+        before, after = _lines(part, old.get(part)), _lines(part, new.get(part))
+        if before == after:
+            continue
+        rows = []
+        for line in difflib.ndiff(before, after):
+            tag, text = line[:1], line[2:]
+            if tag in "-+ ":
+                rows.append((tag, text))
+        result.append({"part": part, "rows": rows})
+    return result

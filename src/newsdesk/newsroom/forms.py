@@ -1,0 +1,61 @@
+"""Back-office forms: the article form with its publish/schedule intent, and block formsets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from newsdesk.newsroom.models import Article, Section
+
+RESERVED_SECTION_SLUGS = {"feed", "admin", "static", "media", "api", "accounts", "search"}
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "_schedule" in self.data:
+            when = cleaned.get("publish_at")
+            if when is None:
+                self.add_error("publish_at", _("Give the date and time to publish at."))
+            elif when <= timezone.now():
+                self.add_error("publish_at", _("The publication time must be in the future."))
+        return cleaned
+
+
+class SectionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = "__all__"
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SECTION_SLUGS:
+            raise ValidationError(_("“%(slug)s” is reserved for the site's own pages.") % {"slug": slug})
+        return slug
+
+
+class BlockForm(forms.ModelForm):
+    position = forms.IntegerField(
+        label=_("position"), required=False, min_value=0,
+        help_text=_("Blocks are shown in this order; leave empty to add at the end."),
+    )
+
+    class Meta:
+        fields = ("position", "kind", "text", "title", "attribution", "image", "caption", "credit")
+
+
+class BlockFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        for index, form in enumerate(self.forms):
+            if getattr(form, "cleaned_data", None) and form.cleaned_data.get("position") is None:
+                # No position given: after every numbered block, in the order on the page.
+                form.instance.position = 1_000_000 + index
