@@ -34,3 +34,22 @@ def provides_demo_content(func: Callable[[], None]) -> Callable[[], None]:
 def load_demo_content() -> None:
     for func in _demo_content:
         func()
+
+
+# Template slots: a lower app's template leaves a named place ({% slot "name" %}) that higher
+# apps fill (e.g. newsroom's article page leaves "article_comments" for the community app).
+_slots: dict[str, list[Callable[..., str]]] = {}
+
+
+def fills_slot(name: str) -> Callable[[Callable[..., str]], Callable[..., str]]:
+    """Decorator: func(context) -> HTML (safe string) is rendered where the slot is."""
+
+    def register(func: Callable[..., str]) -> Callable[..., str]:
+        _slots.setdefault(name, []).append(func)
+        return func
+
+    return register
+
+
+def slot_fillers(name: str) -> list[Callable[..., str]]:
+    return list(_slots.get(name, []))

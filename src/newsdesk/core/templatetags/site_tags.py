@@ -38,3 +38,22 @@ def language_links(context: Any) -> list[dict[str, Any]]:
 def localized_name(obj: Any) -> str:
     """The object's name in the reader's language (objects with a name_in(language) method)."""
     return obj.name_in(get_language() or settings.LANGUAGE_CODE)
+
+
+@register.simple_tag(takes_context=True)
+def slot(context: Any, name: str) -> str:
+    """Render what higher apps registered for this slot (core.hooks.fills_slot); empty if none."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    from newsdesk.core.hooks import slot_fillers
+
+    parts = [conditional_escape(filler(context)) for filler in slot_fillers(name)]
+    return mark_safe("".join(parts))  # noqa: S308 - each part is escaped unless marked safe
+
+
+@register.simple_tag
+def slot_filled(name: str) -> bool:
+    from newsdesk.core.hooks import slot_fillers
+
+    return bool(slot_fillers(name))
