@@ -37,9 +37,6 @@ class LatestArticlesRss(Feed):
     def description(self, obj: Section | None) -> str:
         return _("The latest articles")
 
-    def feed_extra_kwargs(self, obj: Section | None) -> dict:
-        return {"language": get_language()}
-
     def items(self, obj: Section | None) -> QuerySet[Article]:
         articles = published_articles()
         if obj is not None:

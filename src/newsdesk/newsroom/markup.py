@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 ALLOWED_TAGS = {"a", "strong", "em", "b", "i", "br"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# rel is accepted from editors (stored text carries the rel the sanitiser sets) but always
+# replaced by "noopener noreferrer" when cleaned.
+ACCEPTED_ATTRIBUTES = {"a": {"href", "title", "rel"}}
 
 
 class _TagCollector(HTMLParser):
@@ -25,7 +28,7 @@ class _TagCollector(HTMLParser):
         if tag not in ALLOWED_TAGS:
             self.bad_tags.append(tag)
             return
-        allowed = ALLOWED_ATTRIBUTES.get(tag, set())
+        allowed = ACCEPTED_ATTRIBUTES.get(tag, set())
         for name, value in attrs:
             if name not in allowed:
                 self.bad_attributes.append(f"{tag} {name}")
