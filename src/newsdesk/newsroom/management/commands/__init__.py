@@ -1,0 +1,1 @@
+"""The newsroom's commands: `newsdesk import`."""
