@@ -444,8 +444,14 @@ def test_unreadable_input_exits_with_2(tmp_path, content, suffix, args, message)
     assert message in err
 
 
-def test_console_command_exit_codes(tmp_path, capsys):
+def test_console_command_exit_codes(tmp_path, capsys, monkeypatch):
+    from django.db import connections
+
     from newsdesk.cli import main
+
+    # run_from_argv closes the database connections when it ends, which on PostgreSQL would
+    # also end this test's transaction.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     make_section("politik", "Politik")
     good = write_json(tmp_path / "gut.json", [STAATSBESUCH])
