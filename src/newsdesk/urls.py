@@ -15,6 +15,7 @@ urlpatterns = [
          name="django.contrib.sitemaps.views.sitemap"),
     path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("", include("newsdesk.community.api_urls")),
 ]
 
 if settings.SERVE_MEDIA:
@@ -23,6 +24,8 @@ if settings.SERVE_MEDIA:
     )
 
 urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("community/", include("newsdesk.community.urls")),
     path("", include("newsdesk.newsroom.urls")),
     prefix_default_language=True,
 )

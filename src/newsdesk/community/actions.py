@@ -1,0 +1,477 @@
+"""Every change to the community goes through these functions: views and the API stay thin.
+
+Each takes the user it acts for as `acting_user`, checks what that user may do, and raises
+CommentRefused with a reader-facing message when the answer is no. Apps built on this one
+(moderation) hook in through `comment_screeners` and the signals in `signals.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from newsdesk.community import clock, hours, signals, text
+from newsdesk.community.models import (
+    Comment,
+    CommentRevision,
+    Conversation,
+    Profile,
+    Vote,
+)
+
+DISPLAY_NAME_MAX = 40
+DUPLICATE_WINDOW = dt.timedelta(hours=24)
+FLOOD_WINDOW = dt.timedelta(minutes=10)
+# The same text posted this often by anyone in one conversation within FLOOD_WINDOW is a flood.
+FLOOD_COPIES = 3
+
+
+class CommentRefused(Exception):
+    """A refused request, with a message for the reader and an HTTP status for the API."""
+
+    def __init__(
+        self, code: str, message: str, *, status: int = 400, retry_after: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass
+class Draft:
+    """A comment about to be saved; screeners may refuse it (raise CommentRefused)."""
+
+    conversation: Conversation
+    author: Any
+    text: str
+    parent: Comment | None
+    language: str
+    ip_address: str | None
+
+
+# Callables(draft) run before a comment is saved, in registration order.
+comment_screeners: list[Callable[[Draft], None]] = []
+
+
+def screens_comments(func: Callable[[Draft], None]) -> Callable[[Draft], None]:
+    comment_screeners.append(func)
+    return func
+
+
+# Conversations: one per article across its editions; apps that make editions tell which
+# article is the original by registering a resolver here.
+original_article_resolvers: list[Callable[[Any], Any]] = []
+
+
+def original_article(article: Any) -> Any:
+    for resolve in original_article_resolvers:
+        original = resolve(article)
+        if original is not None:
+            return original
+    return article
+
+
+def conversation_for_article(article: Any) -> Conversation:
+    original = original_article(article)
+    conversation, _created = Conversation.objects.get_or_create(
+        article=original, defaults={"title": original.headline[:200]}
+    )
+    return conversation
+
+
+def normalise_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CommentRefused("bad_url", _("Give the page's full address (http or https)."))
+    netloc = parts.hostname.lower() + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def is_allowed_origin(origin: str) -> bool:
+    allowed = {value.rstrip("/") for value in settings.COMMUNITY_ALLOWED_ORIGINS}
+    return origin.rstrip("/") in allowed or origin.rstrip("/") == settings.SITE_URL
+
+
+def conversation_for_url(url: str, *, title: str = "", create: bool = True) -> Conversation | None:
+    """The conversation of a page on an allowed site (created on first use)."""
+    normalised = normalise_url(url)
+    if len(normalised) > 500:
+        raise CommentRefused("bad_url", _("The page address is too long (500 characters at most)."))
+    if not is_allowed_origin(origin_of(normalised)):
+        raise CommentRefused(
+            "origin_not_allowed", _("Comments are not enabled for pages on this site."), status=403
+        )
+    if not create:
+        return Conversation.objects.filter(url=normalised).first()
+    try:
+        conversation, _created = Conversation.objects.get_or_create(
+            url=normalised, defaults={"title": title.strip()[:200]}
+        )
+    except IntegrityError:  # created by a concurrent request
+        conversation = Conversation.objects.get(url=normalised)
+    return conversation
+
+
+def profile_for(user: Any) -> Profile:
+    """The user's reader profile, created with a unique display name if missing."""
+    try:
+        return user.community_profile
+    except Profile.DoesNotExist:
+        pass
+    base = (user.get_username() or "reader").split("@")[0][: DISPLAY_NAME_MAX - 6] or "reader"
+    name, number = base, 1
+    while Profile.objects.filter(display_name__iexact=name).exists():
+        number += 1
+        name = f"{base}-{number}"
+    try:
+        profile = Profile.objects.create(user=user, display_name=name)
+    except IntegrityError:
+        profile = Profile.objects.get(user=user)
+    user.community_profile = profile
+    return profile
+
+
+def check_text(raw: str) -> str:
+    cleaned = text.normalise(raw or "")
+    if not cleaned:
+        raise CommentRefused("empty", _("Write something before you send your comment."))
+    limit = settings.COMMUNITY_COMMENT_MAX_LENGTH
+    if len(cleaned) > limit:
+        raise CommentRefused(
+            "too_long",
+            _("Your comment has %(length)d characters; %(limit)d are allowed. Please shorten it.")
+            % {"length": len(cleaned), "limit": limit},
+        )
+    return cleaned
+
+
+def _require_reader(acting_user: Any) -> None:
+    if acting_user is None or not acting_user.is_authenticated:
+        raise CommentRefused("login_required", _("Please log in to take part."), status=401)
+    if not acting_user.is_active:
+        raise CommentRefused("inactive", _("This account is disabled."), status=403)
+
+
+def _rate_limit(key: str, limit: int, seconds: int, message: str) -> None:
+    """Allow `limit` hits per `seconds` window under key; refuse with message beyond it."""
+    if seconds <= 0:
+        return
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        count = 1
+    if count > limit:
+        raise CommentRefused("rate_limited", message, status=429, retry_after=seconds)
+
+
+def check_rate_limits(user: Any, ip_address: str | None) -> None:
+    interval = settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS
+    if interval and not cache.add(f"community:rl:interval:{user.pk}", 1, interval):
+        raise CommentRefused(
+            "too_fast",
+            _("You can post one comment every %(seconds)d seconds. Please wait a moment.")
+            % {"seconds": interval},
+            status=429,
+            retry_after=interval,
+        )
+    _rate_limit(
+        f"community:rl:hour:{user.pk}",
+        settings.COMMUNITY_ACCOUNT_BURST,
+        3600,
+        _(
+            "You have posted %(count)d comments in the last hour, the most we accept. Please "
+            "try again later."
+        )
+        % {"count": settings.COMMUNITY_ACCOUNT_BURST},
+    )
+    if ip_address:
+        _rate_limit(
+            f"community:rl:ip:{ip_address}",
+            settings.COMMUNITY_IP_PER_MINUTE,
+            60,
+            _("Too many comments come from your network right now. Please try again in a minute."),
+        )
+
+
+def _check_duplicates(conversation: Conversation, user: Any, digest: str, now: dt.datetime) -> None:
+    if Comment.objects.filter(
+        author=user, text_digest=digest, created_at__gte=now - DUPLICATE_WINDOW
+    ).exists():
+        raise CommentRefused(
+            "duplicate",
+            _("You have already posted this comment. Please do not post the same text twice."),
+            status=409,
+        )
+    copies = Comment.objects.filter(
+        conversation=conversation, text_digest=digest, created_at__gte=now - FLOOD_WINDOW
+    ).count()
+    if copies >= FLOOD_COPIES:
+        raise CommentRefused(
+            "flood",
+            _("This text has just been posted several times here. Please write your own words."),
+            status=409,
+        )
+
+
+def _bump(conversation_id: int, **changes: Any) -> None:
+    Conversation.objects.filter(pk=conversation_id).update(version=F("version") + 1, **changes)
+
+
+def do_post_comment(
+    conversation: Conversation,
+    *,
+    text_value: str,
+    acting_user: Any,
+    parent: Comment | None = None,
+    language: str | None = None,
+    ip_address: str | None = None,
+    honeypot: str = "",
+) -> Comment:
+    """Post a comment (or a reply to `parent`) as acting_user, after every check."""
+    _require_reader(acting_user)
+    if honeypot:
+        raise CommentRefused(
+            "honeypot",
+            _(
+                "Your comment could not be accepted. If you use a form filler, please fill in "
+                "the comment yourself."
+            ),
+        )
+    cleaned = check_text(text_value)
+    language = language or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        raise CommentRefused("bad_language", _("Unknown language."))
+    if parent is not None:
+        if parent.conversation_id != conversation.pk:
+            raise CommentRefused("bad_parent", _("You can only reply within the same discussion."))
+        if parent.is_deleted:
+            raise CommentRefused(
+                "parent_deleted", _("That comment was deleted; you cannot reply to it."), status=409
+            )
+        # Replies deeper than the limit join the deepest level, as replies to its comment.
+        while parent is not None and parent.depth >= settings.COMMUNITY_MAX_DEPTH - 1:
+            parent = parent.parent
+    state = hours.opening_state(conversation, fresh=True)
+    if not state.can_post:
+        raise CommentRefused("closed", state.message, status=403)
+    now = clock.now()
+    digest = text.digest(cleaned)
+    _check_duplicates(conversation, acting_user, digest, now)
+    draft = Draft(conversation, acting_user, cleaned, parent, language, ip_address)
+    for screen in comment_screeners:
+        screen(draft)
+    check_rate_limits(acting_user, ip_address)
+    profile_for(acting_user)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            conversation=conversation,
+            parent=parent,
+            root=(parent.root or parent) if parent is not None else None,
+            depth=parent.depth + 1 if parent is not None else 0,
+            author=acting_user,
+            language=language,
+            text=draft.text,
+            html=text.render(draft.text),
+            text_digest=digest,
+            created_at=now,
+            ip_address=ip_address,
+        )
+        _bump(conversation.pk, comment_count=F("comment_count") + 1)
+        if parent is not None:
+            Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+    signals.comment_posted.send(sender=Comment, comment=comment, acting_user=acting_user)
+    if parent is not None and parent.author_id and parent.author_id != acting_user.pk:
+        from newsdesk.community.tasks import notify_reply
+
+        transaction.on_commit(lambda: notify_reply.enqueue(comment.pk))
+    return comment
+
+
+def _require_author(comment: Comment, acting_user: Any) -> None:
+    _require_reader(acting_user)
+    if comment.author_id != acting_user.pk:
+        raise CommentRefused("not_author", _("You can only change your own comments."), status=403)
+    if comment.is_deleted:
+        raise CommentRefused("deleted", _("This comment was deleted."), status=409)
+
+
+def edit_deadline(comment: Comment) -> dt.datetime:
+    return comment.created_at + dt.timedelta(seconds=settings.COMMUNITY_EDIT_WINDOW_SECONDS)
+
+
+def can_edit(comment: Comment, user: Any) -> bool:
+    return (
+        user.is_authenticated
+        and comment.author_id == user.pk
+        and not comment.is_deleted
+        and clock.now() < edit_deadline(comment)
+    )
+
+
+def do_edit_comment(comment: Comment, *, text_value: str, acting_user: Any) -> Comment:
+    _require_author(comment, acting_user)
+    now = clock.now()
+    if now >= edit_deadline(comment):
+        minutes = settings.COMMUNITY_EDIT_WINDOW_SECONDS // 60
+        raise CommentRefused(
+            "edit_window",
+            _("Comments can be edited for %(minutes)d minutes after posting; that time is over.")
+            % {"minutes": minutes},
+            status=403,
+        )
+    cleaned = check_text(text_value)
+    if cleaned == comment.text:
+        return comment
+    state = hours.opening_state(comment.conversation, fresh=True)
+    if not state.can_post:
+        raise CommentRefused("closed", state.message, status=403)
+    with transaction.atomic():
+        CommentRevision.objects.create(
+            comment=comment,
+            text=comment.text,
+            written_at=comment.edited_at or comment.created_at,
+            replaced_at=now,
+        )
+        comment.text = cleaned
+        comment.html = text.render(cleaned)
+        comment.text_digest = text.digest(cleaned)
+        comment.edited_at = now
+        comment.save(update_fields=["text", "html", "text_digest", "edited_at"])
+        _bump(comment.conversation_id)
+    signals.comment_edited.send(sender=Comment, comment=comment, acting_user=acting_user)
+    return comment
+
+
+def do_delete_comment(comment: Comment, *, acting_user: Any) -> Comment:
+    """The author withdraws a comment: its replies stay, the text is no longer shown."""
+    _require_author(comment, acting_user)
+    with transaction.atomic():
+        comment.deleted_at = clock.now()
+        comment.save(update_fields=["deleted_at"])
+        _bump(comment.conversation_id, comment_count=F("comment_count") - 1)
+    signals.comment_deleted.send(sender=Comment, comment=comment, acting_user=acting_user)
+    return comment
+
+
+def wilson_lower_bound(up: int, down: int, z: float = 1.96) -> float:
+    """Lower bound of the 95% Wilson interval of the share of up-votes (0 without votes)."""
+    n = up + down
+    if n == 0:
+        return 0.0
+    share = up / n
+    centre = share + z * z / (2 * n)
+    margin = z * math.sqrt((share * (1 - share) + z * z / (4 * n)) / n)
+    return (centre - margin) / (1 + z * z / n)
+
+
+def do_vote(comment: Comment, *, value: int, acting_user: Any) -> Comment:
+    """Vote +1 or -1 on a comment, change the vote, or take it back with 0."""
+    _require_reader(acting_user)
+    if value not in (1, -1, 0):
+        raise CommentRefused("bad_vote", _("A vote is +1, -1 or 0 (to take it back)."))
+    if comment.is_deleted:
+        raise CommentRefused("deleted", _("This comment was deleted."), status=409)
+    if comment.author_id == acting_user.pk:
+        raise CommentRefused("own_comment", _("You cannot vote on your own comment."), status=403)
+    state = hours.opening_state(comment.conversation)
+    if not state.can_vote:
+        raise CommentRefused("archived", state.message, status=403)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        existing = Vote.objects.filter(comment=locked, user=acting_user).first()
+        old = existing.value if existing else 0
+        if old == value:
+            return locked
+        if existing is not None and value == 0:
+            existing.delete()
+        elif existing is not None:
+            existing.value = value
+            existing.updated_at = clock.now()
+            existing.save(update_fields=["value", "updated_at"])
+        else:
+            Vote.objects.create(
+                comment=locked, user=acting_user, value=value, updated_at=clock.now()
+            )
+        locked.upvotes += (value == 1) - (old == 1)
+        locked.downvotes += (value == -1) - (old == -1)
+        locked.score = wilson_lower_bound(locked.upvotes, locked.downvotes)
+        locked.save(update_fields=["upvotes", "downvotes", "score"])
+        _bump(locked.conversation_id)
+    return locked
+
+
+def do_update_profile(
+    profile: Profile, *, display_name: str, notify_replies: bool, acting_user: Any
+) -> Profile:
+    _require_reader(acting_user)
+    if profile.user_id != acting_user.pk:
+        raise CommentRefused("not_owner", _("You can only change your own profile."), status=403)
+    name = check_display_name(display_name, exclude_user=acting_user)
+    renamed = name != profile.display_name
+    profile.display_name = name
+    profile.notify_replies = notify_replies
+    profile.save(update_fields=["display_name", "notify_replies"])
+    if renamed:  # the name is shown in cached threads
+        ids = Comment.objects.filter(author=acting_user).values("conversation_id")
+        Conversation.objects.filter(pk__in=ids).update(version=F("version") + 1)
+    return profile
+
+
+def check_display_name(raw: str, *, exclude_user: Any = None) -> str:
+    name = text.normalise(raw or "").replace("\n", " ")
+    if len(name) < 3:
+        raise CommentRefused("bad_name", _("A display name needs at least 3 characters."))
+    if len(name) > DISPLAY_NAME_MAX:
+        raise CommentRefused(
+            "bad_name",
+            _("A display name has at most %(limit)d characters.") % {"limit": DISPLAY_NAME_MAX},
+        )
+    if "@" in name:
+        raise CommentRefused("bad_name", _("Your display name must not be an e-mail address."))
+    taken = Profile.objects.filter(display_name__iexact=name)
+    if exclude_user is not None:
+        taken = taken.exclude(user=exclude_user)
+    if taken.exists():
+        raise CommentRefused(
+            "name_taken", _("This display name is taken; please choose another."), status=409
+        )
+    return name
+
+
+def do_delete_account(user: Any, *, acting_user: Any) -> None:
+    """Delete an account: its comments' texts go too (replies to them stay)."""
+    _require_reader(acting_user)
+    if user.pk != acting_user.pk:
+        raise CommentRefused("not_owner", _("You can only delete your own account."), status=403)
+    now = clock.now()
+    with transaction.atomic():
+        comments = Comment.objects.filter(author=user)
+        conversation_ids = list(comments.values_list("conversation_id", flat=True).distinct())
+        for conversation_id in conversation_ids:
+            visible = comments.filter(
+                conversation_id=conversation_id, deleted_at__isnull=True
+            ).count()
+            _bump(conversation_id, comment_count=F("comment_count") - visible)
+        CommentRevision.objects.filter(comment__author=user).delete()
+        comments.filter(deleted_at__isnull=True).update(deleted_at=now)
+        comments.update(text="", html="", author=None, ip_address=None)
+        user.delete()

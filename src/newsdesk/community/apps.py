@@ -1,0 +1,17 @@
+"""The reader community: accounts, threaded comments, opening hours and the embeddable widget."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunityConfig(AppConfig):
+    name = "newsdesk.community"
+    label = "community"
+    verbose_name = _("Community")
+
+    def ready(self) -> None:
+        from newsdesk.community import demo, signals, slots  # noqa: F401  (hooks, signals)
+        from newsdesk.core.roles import register_role_apps
+
+        register_role_apps("moderator", "community")
+        register_role_apps("admin", "community")

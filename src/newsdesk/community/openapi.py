@@ -1,0 +1,247 @@
+"""The OpenAPI 3.1 description of the community API (served at /api/community/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ERRORS = {
+    "400": _json(_ref("Error"), "Bad request (the message says what is wrong)"),
+    "401": _json(_ref("Error"), "Not logged in"),
+    "403": _json(_ref("Error"), "Not allowed (closed, not yours, CSRF check failed)"),
+    "404": _json(_ref("Error"), "No such article, page or comment"),
+    "409": _json(_ref("Error"), "Duplicate or flood"),
+    "429": _json(_ref("Error"), "Rate limit; see Retry-After"),
+}
+
+_TARGET = [
+    {
+        "name": "article",
+        "in": "query",
+        "schema": {"type": "integer"},
+        "description": "An article of this site (its editions share one discussion).",
+    },
+    {
+        "name": "url",
+        "in": "query",
+        "schema": {"type": "string", "format": "uri"},
+        "description": "A page on an allowed site (the embeddable widget).",
+    },
+]
+
+
+def schema(server: str) -> dict[str, Any]:
+    comment_props = {
+        "id": {"type": "integer"},
+        "parent": {"type": ["integer", "null"]},
+        "depth": {"type": "integer"},
+        "author": {"type": ["string", "null"], "description": "Display name"},
+        "author_id": {"type": ["integer", "null"]},
+        "language": {"type": "string"},
+        "html": {"type": "string", "description": "Escaped text, links clickable"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "edited_at": {"type": ["string", "null"], "format": "date-time"},
+        "deleted": {"type": "boolean"},
+        "upvotes": {"type": "integer"},
+        "downvotes": {"type": "integer"},
+        "score": {"type": "number", "description": "Wilson lower bound of the up-vote share"},
+        "url": {"type": "string", "description": "Permalink"},
+        "replies": {"type": "array", "items": _ref("Comment")},
+    }
+    write_note = (
+        "Needs this site's session cookie and its CSRF token in X-CSRFToken; "
+        "never available to other origins."
+    )
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "newsdesk community API", "version": "1"},
+        "servers": [{"url": server}],
+        "paths": {
+            "/api/community/threads": {
+                "get": {
+                    "summary": "One page of a discussion: top-level comments with their replies",
+                    "parameters": [
+                        *_TARGET,
+                        {
+                            "name": "sort",
+                            "in": "query",
+                            "schema": {"enum": ["best", "newest", "oldest"]},
+                        },
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1},
+                        },
+                    ],
+                    "responses": {"200": _json(_ref("Thread"), "The page"), **_ERRORS},
+                }
+            },
+            "/api/community/counts": {
+                "get": {
+                    "summary": "Comment counts for many articles and pages at once (100 at most)",
+                    "parameters": [
+                        {
+                            "name": "article",
+                            "in": "query",
+                            "explode": True,
+                            "schema": {"type": "array", "items": {"type": "integer"}},
+                        },
+                        {
+                            "name": "url",
+                            "in": "query",
+                            "explode": True,
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                        },
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "articles": {
+                                        "type": "object",
+                                        "additionalProperties": {"type": "integer"},
+                                    },
+                                    "urls": {
+                                        "type": "object",
+                                        "additionalProperties": {"type": "integer"},
+                                    },
+                                },
+                            },
+                            "Counts",
+                        ),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/community/opening": {
+                "get": {
+                    "summary": "Whether posting is possible now, and when it will be again",
+                    "parameters": _TARGET,
+                    "responses": {"200": _json(_ref("Opening"), "The state"), **_ERRORS},
+                }
+            },
+            "/api/community/comments": {
+                "post": {
+                    "summary": "Post a comment or a reply",
+                    "description": write_note,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["text"],
+                                    "properties": {
+                                        "article": {"type": "integer"},
+                                        "url": {"type": "string"},
+                                        "title": {"type": "string"},
+                                        "text": {"type": "string"},
+                                        "parent": {"type": ["integer", "null"]},
+                                        "language": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"201": _json(_ref("Comment"), "Posted"), **_ERRORS},
+                }
+            },
+            "/api/community/comments/{id}": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "get": {
+                    "summary": "One comment",
+                    "responses": {"200": _json(_ref("Comment"), "The comment"), **_ERRORS},
+                },
+                "patch": {
+                    "summary": "Edit your comment (within the edit window)",
+                    "description": write_note,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["text"],
+                                    "properties": {"text": {"type": "string"}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"200": _json(_ref("Comment"), "Edited"), **_ERRORS},
+                },
+                "delete": {
+                    "summary": "Delete your comment",
+                    "description": write_note,
+                    "responses": {"204": {"description": "Deleted"}, **_ERRORS},
+                },
+            },
+            "/api/community/comments/{id}/vote": {
+                "post": {
+                    "summary": "Vote +1 or -1, change the vote, or take it back with 0",
+                    "description": write_note,
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["value"],
+                                    "properties": {"value": {"enum": [1, -1, 0]}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"200": _json({"type": "object"}, "The new tally"), **_ERRORS},
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Comment": {"type": "object", "properties": comment_props},
+                "Thread": {
+                    "type": "object",
+                    "properties": {
+                        "conversation": {"type": ["integer", "null"]},
+                        "count": {"type": "integer"},
+                        "sort": {"type": "string"},
+                        "page": {"type": "integer"},
+                        "has_more": {"type": "boolean"},
+                        "comments": {"type": "array", "items": _ref("Comment")},
+                    },
+                },
+                "Opening": {
+                    "type": "object",
+                    "properties": {
+                        "open": {"type": "boolean"},
+                        "can_vote": {"type": "boolean"},
+                        "reason": {"enum": ["open", "schedule", "closed", "expired", "archive"]},
+                        "next_open": {"type": ["string", "null"], "format": "date-time"},
+                        "message": {"type": "string"},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+                },
+            }
+        },
+    }

@@ -1,0 +1,242 @@
+"""Reading threads: a fixed number of queries per page of a thread, cached per thread version.
+
+A page of a thread is a page of top-level comments (sorted newest, oldest or best) with all
+their replies. The rendered HTML and JSON are cached under the conversation's `version`,
+which every change bumps in the database, so no process ever serves a stale thread.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from newsdesk.community import actions, hours
+from newsdesk.community.forms import CommentForm
+from newsdesk.community.models import Comment, Conversation, Notice
+
+SORTS = {
+    "best": ("-score", "-created_at", "-id"),
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+}
+DEFAULT_SORT = "best"
+CACHE_SECONDS = 3600
+
+
+def parse_sort(value: str | None) -> str:
+    return value if value in SORTS else DEFAULT_SORT
+
+
+def parse_page(value: str | None) -> int:
+    if value and value.isdigit() and 0 < int(value) < 100000:
+        return int(value)
+    return 1
+
+
+@dataclass
+class ThreadPage:
+    conversation_id: int | None
+    sort: str
+    page: int
+    roots: list[Comment]
+    replies: dict[int, list[Comment]] = field(default_factory=dict)
+    has_more: bool = False
+    total: int = 0
+
+
+def _comments() -> QuerySet[Comment]:
+    return Comment.objects.select_related("author__community_profile").only(
+        "id",
+        "conversation_id",
+        "parent_id",
+        "root_id",
+        "depth",
+        "language",
+        "html",
+        "created_at",
+        "edited_at",
+        "deleted_at",
+        "upvotes",
+        "downvotes",
+        "score",
+        "reply_count",
+        "author__id",
+        "author__community_profile__id",
+        "author__community_profile__display_name",
+    )
+
+
+def load_page(conversation: Conversation | None, sort: str, page: int) -> ThreadPage:
+    """Two queries: one page of top-level comments, then every reply to them."""
+    if conversation is None:
+        return ThreadPage(None, sort, page, [])
+    size = settings.COMMUNITY_PAGE_SIZE
+    start = (page - 1) * size
+    roots = list(
+        _comments()
+        .filter(conversation=conversation, depth=0)
+        .order_by(*SORTS[sort])[start : start + size + 1]
+    )
+    has_more = len(roots) > size
+    roots = roots[:size]
+    replies: dict[int, list[Comment]] = {}
+    if roots:
+        for reply in (
+            _comments().filter(root__in=[root.pk for root in roots]).order_by("created_at", "id")
+        ):
+            replies.setdefault(reply.parent_id or 0, []).append(reply)
+    return ThreadPage(
+        conversation.pk, sort, page, roots, replies, has_more, conversation.comment_count
+    )
+
+
+def author_name(comment: Comment) -> str:
+    if comment.author is None:
+        return ""
+    profile = getattr(comment.author, "community_profile", None)
+    return profile.display_name if profile else ""
+
+
+def comment_dict(comment: Comment, replies: dict[int, list[Comment]]) -> dict[str, Any]:
+    deleted = comment.is_deleted
+    return {
+        "id": comment.pk,
+        "parent": comment.parent_id,
+        "depth": comment.depth,
+        "author": None if deleted else author_name(comment) or None,
+        "author_id": None if deleted or comment.author is None else comment.author.pk,
+        "language": comment.language,
+        "html": "" if deleted else comment.html,
+        "created_at": comment.created_at.isoformat(),
+        "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+        "deleted": deleted,
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
+        "score": round(comment.score, 4),
+        "url": reverse("community:comment", kwargs={"comment_id": comment.pk}),
+        "replies": [comment_dict(reply, replies) for reply in replies.get(comment.pk, [])],
+    }
+
+
+def _cache_key(kind: str, conversation: Conversation | None, sort: str, page: int) -> str:
+    if conversation is None:
+        return f"community:{kind}:none:{get_language()}"
+    return (
+        f"community:{kind}:{conversation.pk}:{conversation.version}:{sort}:{page}:{get_language()}"
+    )
+
+
+def thread_json(conversation: Conversation | None, sort: str, page: int) -> bytes:
+    """The page as JSON bytes (the API's hot path)."""
+    key = _cache_key("json", conversation, sort, page)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    data = load_page(conversation, sort, page)
+    body = json.dumps(
+        {
+            "conversation": data.conversation_id,
+            "count": data.total,
+            "sort": sort,
+            "page": page,
+            "has_more": data.has_more,
+            "comments": [comment_dict(root, data.replies) for root in data.roots],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+    cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
+def thread_html(conversation: Conversation | None, sort: str, page: int) -> str:
+    """The page as an HTML fragment, the same for every reader (no per-user content)."""
+    key = _cache_key("html", conversation, sort, page)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    data = load_page(conversation, sort, page)
+    html = render_to_string(
+        "community/_thread.html",
+        {
+            "data": data,
+            "max_depth": settings.COMMUNITY_MAX_DEPTH,
+            "next_page": page + 1,
+            "fragment_url": reverse(
+                "community:fragment", kwargs={"conversation_id": data.conversation_id}
+            )
+            if data.conversation_id
+            else "",
+        },
+    )
+    cache.set(key, html, CACHE_SECONDS)
+    return html
+
+
+_notices: dict[str, tuple[float, Notice | None]] = {}
+NOTICE_SECONDS = 10.0
+
+
+def forget_notices() -> None:
+    _notices.clear()
+
+
+def notice_for(language: str) -> Notice | None:
+    cached = _notices.get(language)
+    if cached is not None and time.monotonic() - cached[0] < NOTICE_SECONDS:
+        return cached[1]
+    notice = (
+        Notice.objects.filter(language=language).first()
+        or Notice.objects.filter(language=settings.LANGUAGE_CODE).first()
+    )
+    _notices[language] = (time.monotonic(), notice)
+    return notice
+
+
+def render_section(
+    request: Any, *, conversation: Conversation | None, article: Any = None, embedded: bool = False
+) -> str:
+    """The whole comment section for this request: notices, form or closed message, thread."""
+    sort = parse_sort(request.GET.get("csort"))
+    page = parse_page(request.GET.get("cpage"))
+    state = hours.opening_state(conversation, article=article)
+    user = request.user
+    context: dict[str, Any] = {
+        "conversation": conversation,
+        "article": article,
+        "state": state,
+        "sort": sort,
+        "sorts": [("best", "best"), ("newest", "newest"), ("oldest", "oldest")],
+        "thread": thread_html(conversation, sort, page),
+        "notice": notice_for(get_language() or settings.LANGUAGE_CODE),
+        "user": user,
+        "embedded": embedded,
+        "count": conversation.comment_count if conversation else 0,
+        "max_length": settings.COMMUNITY_COMMENT_MAX_LENGTH,
+    }
+    if user.is_authenticated:
+        # The shared thread HTML has no token; the page's script fills it in from the cookie.
+        get_token(request)
+        if state.can_post:
+            context["form"] = CommentForm()
+            context["csrf_token"] = get_token(request)
+            context["display_name"] = actions.profile_for(user).display_name
+    if conversation is not None:
+        context["post_url"] = reverse("community:post", kwargs={"conversation_id": conversation.pk})
+    elif article is not None:
+        context["post_url"] = reverse("community:post_article", kwargs={"article_id": article.pk})
+    context["login_url"] = (
+        reverse("account_login") + "?" + urlencode({"next": request.get_full_path()})
+    )
+    return render_to_string("community/_section.html", context)

@@ -1,0 +1,30 @@
+"""Fixtures of the community tests: an article, a clock set to a time the function is open."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsdesk.community import clock
+from newsdesk.newsroom.testing import make_article
+
+VIENNA = ZoneInfo("Europe/Vienna")
+
+
+def vienna(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=VIENNA)
+
+
+@pytest.fixture(autouse=True)
+def open_clock():
+    """Tests run at 14:00 Vienna time (open) unless they set the clock themselves."""
+    clock.set_now(vienna(2026, 11, 27, 14, 0))
+    yield
+    clock.set_now(None)
+
+
+@pytest.fixture
+def article(db):
+    return make_article(headline="Budget beschlossen")

@@ -1,0 +1,189 @@
+"""Accounts: sign-up with e-mail verification, login and its throttling, password reset,
+the display name, settings, the public profile and account deletion."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+
+from newsdesk.community import actions
+from newsdesk.community.models import Comment, Profile
+
+pytestmark = pytest.mark.django_db
+ROLES = ["anonymous", "reader", "moderator", "editor", "admin"]
+
+
+def sign_up(client: Client, email: str = "neu@example.org", name: str = "Neue Leserin"):
+    return client.post(
+        "/de/accounts/signup/",
+        {
+            "email": email,
+            "password1": "ein sehr gutes Passwort",
+            "password2": "ein sehr gutes Passwort",
+            "display_name": name,
+        },
+    )
+
+
+def confirmation_link(message) -> str:
+    found = re.search(r"http://testserver(/\S+/confirm-email/\S+/)", str(message.body))
+    assert found, message.body
+    return found.group(1)
+
+
+def test_sign_up_needs_verified_email_then_logs_in_with_display_name(client):
+    response = sign_up(client)
+    assert response.status_code == 302
+    assert "/accounts/confirm-email/" in response["Location"]
+    user = get_user_model().objects.get(email="neu@example.org")
+    assert user.community_profile.display_name == "Neue Leserin"
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["neu@example.org"]
+    # Not verified yet: logging in only sends the confirmation again.
+    other = Client()
+    login = other.post(
+        "/de/accounts/login/", {"login": "neu@example.org", "password": "ein sehr gutes Passwort"}
+    )
+    assert "_auth_user_id" not in other.session
+    assert login.status_code == 302 and "confirm-email" in login["Location"]
+    link = confirmation_link(mail.outbox[0])
+    assert client.post(link).status_code == 302
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert EmailAddress.objects.get(user=user).verified
+
+
+def test_sign_up_refuses_taken_or_email_like_display_names(client, users):
+    actions.profile_for(users["reader"]).display_name  # noqa: B018 (created)
+    response = sign_up(client, name="READER")
+    assert response.status_code == 200
+    assert "This display name is taken" in response.content.decode()
+    response = sign_up(client, name="ich@example.org")
+    assert "must not be an e-mail address" in response.content.decode()
+    assert not get_user_model().objects.filter(email="neu@example.org").exists()
+
+
+def test_login_and_logout_with_verified_email(client):
+    sign_up(client)
+    client.post(confirmation_link(mail.outbox[0]))
+    client.post("/de/accounts/logout/")
+    assert "_auth_user_id" not in client.session
+    response = client.post(
+        "/de/accounts/login/", {"login": "neu@example.org", "password": "ein sehr gutes Passwort"}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_failed_logins_are_throttled_per_account(client):
+    sign_up(client)
+    client.post(confirmation_link(mail.outbox[0]))
+    client.post("/de/accounts/logout/")
+    for _attempt in range(5):
+        response = client.post(
+            "/de/accounts/login/", {"login": "neu@example.org", "password": "falsch"}
+        )
+        assert response.status_code == 200
+    response = client.post(
+        "/de/accounts/login/", {"login": "neu@example.org", "password": "ein sehr gutes Passwort"}
+    )
+    assert "_auth_user_id" not in client.session
+    assert response.status_code in (200, 429)
+    assert "Zu viele gescheiterte Anmeldeversuche" in response.content.decode()
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(client):
+    sign_up(client)
+    client.post(confirmation_link(mail.outbox[0]))
+    client.post("/de/accounts/logout/")
+    mail.outbox.clear()
+    response = client.post("/de/accounts/password/reset/", {"email": "neu@example.org"})
+    assert response.status_code == 302
+    link = re.search(r"http://testserver(/\S+/password/reset/key/\S+/)", str(mail.outbox[0].body))
+    assert link
+    response = client.get(link.group(1), follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(
+        form_url, {"password1": "noch ein gutes Passwort", "password2": "noch ein gutes Passwort"}
+    )
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email="neu@example.org")
+    assert user.check_password("noch ein gutes Passwort")
+
+
+def test_passwords_are_hashed_with_argon2(settings, db):
+    from django.conf import settings as live
+
+    assert "Argon2" in __import__("newsdesk.settings", fromlist=["x"]).PASSWORD_HASHERS[0]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    user = get_user_model().objects.create_user("argon", "argon@example.org", "geheim genug!")
+    assert user.password.startswith("argon2$")
+    assert live.AUTHENTICATION_BACKENDS
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_settings_page_for_every_role(client_for, role, users):
+    client = client_for(role)
+    response = client.get("/de/community/settings/")
+    if role == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        return
+    assert response.status_code == 200
+    response = client.post(
+        "/de/community/settings/", {"display_name": f"Neu {role}", "notify_replies": ""}
+    )
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=users[role])
+    assert profile.display_name == f"Neu {role}" and profile.notify_replies is False
+
+
+def test_settings_refuses_a_taken_name_and_keeps_the_old_one(client_for, users):
+    actions.profile_for(users["other_reader"])
+    response = client_for("reader").post(
+        "/de/community/settings/", {"display_name": "Other_Reader", "notify_replies": "on"}
+    )
+    assert response.status_code == 409
+    assert "This display name is taken" in response.content.decode()
+    assert Profile.objects.get(user=users["reader"]).display_name == "reader"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_profile_page_shows_display_name_and_comments_not_email(client_for, role, users, article):
+    conversation = actions.conversation_for_article(article)
+    actions.do_post_comment(conversation, text_value="Mein Beitrag", acting_user=users["reader"])
+    profile = Profile.objects.get(user=users["reader"])
+    response = client_for(role).get(f"/de/community/readers/{profile.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Mein Beitrag" in html and "reader@example.org" not in html
+    assert ("/de/community/settings/" in html) == (role == "reader")
+
+
+def test_deleting_the_account_needs_the_password_and_removes_comment_texts(client, users, article):
+    reader = users["reader"]
+    conversation = actions.conversation_for_article(article)
+    mine = actions.do_post_comment(conversation, text_value="Bald weg", acting_user=reader)
+    reply = actions.do_post_comment(
+        conversation, text_value="Antwort bleibt", acting_user=users["other_reader"], parent=mine
+    )
+    client.force_login(reader)
+    response = client.post("/de/community/settings/delete/", {"password": "falsch"})
+    assert response.status_code == 400
+    assert get_user_model().objects.filter(pk=reader.pk).exists()
+    response = client.post("/de/community/settings/delete/", {"password": "correct horse battery"})
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=reader.pk).exists()
+    mine.refresh_from_db()
+    assert mine.text == "" and mine.author is None and mine.is_deleted
+    assert Comment.objects.get(pk=reply.pk).text == "Antwort bleibt"
+    conversation.refresh_from_db()
+    assert conversation.comment_count == 1
+    assert "_auth_user_id" not in client.session
+
+
+def test_delete_account_page_for_anonymous_redirects_to_login(client):
+    response = client.get("/de/community/settings/delete/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
