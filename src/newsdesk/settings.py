@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "newsdesk.core",
     "newsdesk.newsroom",
+    "newsdesk.community",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "newsdesk.community.middleware.CommentSectionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -216,3 +221,34 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+
+# Reader community (accounts through django-allauth, comments, opening hours, widget).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SIGNUP_FORM_CLASS = "newsdesk.community.forms.SignupExtraForm"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# Login throttling: failed logins per IP and per account, sign-ups and resets per IP.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "confirm_email": "1/3m/key",
+}
+LOGIN_REDIRECT_URL = "/"
+COMMUNITY_COMMENT_MAX_LENGTH = env_int("COMMUNITY_COMMENT_MAX_LENGTH", 2000, minimum=1)
+COMMUNITY_MAX_DEPTH = env_int("COMMUNITY_MAX_DEPTH", 3, minimum=1)
+COMMUNITY_EDIT_WINDOW_SECONDS = env_int("COMMUNITY_EDIT_WINDOW_SECONDS", 900, minimum=0)
+COMMUNITY_PAGE_SIZE = env_int("COMMUNITY_PAGE_SIZE", 50, minimum=1)
+COMMUNITY_SECONDS_BETWEEN_COMMENTS = env_int("COMMUNITY_SECONDS_BETWEEN_COMMENTS", 30, minimum=0)
+COMMUNITY_ACCOUNT_BURST = env_int("COMMUNITY_ACCOUNT_BURST", 10, minimum=1)  # per hour
+COMMUNITY_IP_PER_MINUTE = env_int("COMMUNITY_IP_PER_MINUTE", 20, minimum=1)
+COMMUNITY_ALLOWED_ORIGINS = env_list("COMMUNITY_ALLOWED_ORIGINS", [])
