@@ -654,3 +654,30 @@ def test_unreachable_or_slow_urls_exit_with_2(feed_server):
     assert code == 2 and "no answer within 0.3 seconds" in err
     assert time.monotonic() - started < 1.4
     assert Article.objects.count() == 0
+
+
+def test_the_documented_examples_import_as_described(tmp_path):
+    """The JSON and JSON Lines examples of docs/import.md are valid input."""
+    import re
+
+    docs = (Path(__file__).resolve().parents[4] / "docs" / "import.md").read_text("utf-8")
+    json_example = re.search(r"```json\n(.*?)```", docs, re.S)
+    jsonl_example = re.search(r"\(`artikel.jsonl`\):\n\n```text\n(.*?)```", docs, re.S)
+    assert json_example and jsonl_example
+    (tmp_path / "beispiel.json").write_text(json_example.group(1), encoding="utf-8")
+    (tmp_path / "beispiel.jsonl").write_text(jsonl_example.group(1), encoding="utf-8")
+
+    code, out, err = run_import(str(tmp_path / "beispiel.json"), "--create-sections")
+    assert code == 0, err
+    assert "2 imported" in out
+    grazer = Article.objects.get(external_id="altsystem-1001")
+    assert [b.kind for b in grazer.blocks.all()] == ["paragraph", "subheading", "quote", "factbox"]
+    assert list(Article.objects.get(external_id="1002").blocks.values_list("kind", flat=True)) == [
+        "paragraph",
+        "subheading",
+        "paragraph",
+    ]
+
+    code, out, err = run_import(str(tmp_path / "beispiel.jsonl"), "--update")
+    assert code == 0, err
+    assert "0 imported, 2 updated" in out
