@@ -23,8 +23,11 @@ def _clear_cache() -> None:
 
 def make_user(django_user_model: Any, username: str, role: str | None = None, **extra: Any):
     user = django_user_model.objects.create_user(
-        username=username, email=f"{username}@example.org", password="correct horse battery",
-        **extra)
+        username=username,
+        email=f"{username}@example.org",
+        password="correct horse battery",  # noqa: S106
+        **extra,
+    )
     if role in ("editor", "moderator", "admin"):
         user.is_staff = True
         if role == "admin":
@@ -71,9 +74,16 @@ def browser():
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable,
-            args=["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield browser
         browser.close()

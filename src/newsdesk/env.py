@@ -28,7 +28,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ConfigError(f"{name}={raw!r} is not a boolean; use one of 1/0, true/false, yes/no, on/off")
+    raise ConfigError(
+        f"{name}={raw!r} is not a boolean; use one of 1/0, true/false, yes/no, on/off"
+    )
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -81,7 +83,8 @@ def env_languages(name: str, default: list[str], known: dict[str, str]) -> list[
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise ConfigError(
-            f"{name} names unknown language(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            f"{name} names unknown language(s) {', '.join(unknown)}; "
+            f"known: {', '.join(sorted(known))}"
         )
     if len(set(codes)) != len(codes):
         raise ConfigError(f"{name} lists a language twice: {','.join(codes)}")

@@ -13,8 +13,16 @@ from django.utils.translation import gettext as _
 from newsdesk.newsroom.models import Article, Revision
 from newsdesk.newsroom.signals import article_published, article_unpublished, article_updated
 
-ARTICLE_FIELDS = ("language", "section", "kicker", "headline", "lead", "byline", "slug",
-                  "canonical_url")
+ARTICLE_FIELDS = (
+    "language",
+    "section",
+    "kicker",
+    "headline",
+    "lead",
+    "byline",
+    "slug",
+    "canonical_url",
+)
 BLOCK_FIELDS = ("kind", "text", "title", "attribution", "image", "caption", "credit")
 CONTENT_PARTS = ("kicker", "headline", "lead", "byline", "authors", "blocks")
 
@@ -28,8 +36,13 @@ def snapshot(article: Article) -> dict[str, Any]:
     data["status"] = article.status
     data["authors"] = sorted(article.authors.values_list("name", flat=True))
     data["blocks"] = [
-        {"key": str(block.key),
-         **{name: getattr(block, f"{name}_id" if name == "image" else name) for name in BLOCK_FIELDS}}
+        {
+            "key": str(block.key),
+            **{
+                name: getattr(block, f"{name}_id" if name == "image" else name)
+                for name in BLOCK_FIELDS
+            },
+        }
         for block in article.blocks.all()
     ]
     return data
@@ -49,8 +62,9 @@ def record_revision(article: Article, acting_user: Any = None, note: str = "") -
     if previous is not None and not changed and not note:
         return None
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
-    return Revision.objects.create(article=article, user=user, note=note, changed=changed,
-                                   snapshot=current)
+    return Revision.objects.create(
+        article=article, user=user, note=note, changed=changed, snapshot=current
+    )
 
 
 def content_changed(revision: Revision | None) -> bool:
@@ -86,8 +100,15 @@ def publish_article(article: Article, acting_user: Any = None) -> Article:
         article.first_published_at = now
     else:
         article.last_updated_at = now
-    article.save(update_fields=["status", "publish_at", "first_published_at", "last_updated_at",
-                                "modified_at"])
+    article.save(
+        update_fields=[
+            "status",
+            "publish_at",
+            "first_published_at",
+            "last_updated_at",
+            "modified_at",
+        ]
+    )
     record_revision(article, acting_user, note=_("published"))
     _on_commit_send(article_published, article, acting_user)
     return article

@@ -59,47 +59,100 @@ class BlockInline(admin.StackedInline):
     formset = BlockFormSet
     extra = 1
     autocomplete_fields = ("image",)
-    fieldsets = [(None, {"fields": (("position", "kind"), "text", ("title", "attribution"),
-                                    "image", ("caption", "credit"))})]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": (
+                    ("position", "kind"),
+                    "text",
+                    ("title", "attribution"),
+                    "image",
+                    ("caption", "credit"),
+                )
+            },
+        )
+    ]
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BlockInline]
-    list_display = ("headline", "section", "status", "language", "first_published_at",
-                    "last_updated_at")
+    list_display = (
+        "headline",
+        "section",
+        "status",
+        "language",
+        "first_published_at",
+        "last_updated_at",
+    )
     list_filter = ("status", "section", "language")
     list_select_related = ("section",)
     search_fields = ("headline", "kicker", "lead", "slug")
     date_hierarchy = "created_at"
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("authors",)
-    readonly_fields = ("status", "first_published_at", "last_updated_at", "created_at",
-                       "modified_at")
+    readonly_fields = (
+        "status",
+        "first_published_at",
+        "last_updated_at",
+        "created_at",
+        "modified_at",
+    )
     fieldsets = [
-        (None, {"fields": ("section", "language", "kicker", "headline", "lead",
-                           ("authors", "byline"), "slug")}),
-        (gettext_lazy("Publication"), {"fields": ("status", "publish_at", "first_published_at",
-                                                  "last_updated_at", "canonical_url")}),
-        (gettext_lazy("Record"), {"classes": ("collapse",),
-                                  "fields": ("external_id", "created_at", "modified_at")}),
+        (
+            None,
+            {
+                "fields": (
+                    "section",
+                    "language",
+                    "kicker",
+                    "headline",
+                    "lead",
+                    ("authors", "byline"),
+                    "slug",
+                )
+            },
+        ),
+        (
+            gettext_lazy("Publication"),
+            {
+                "fields": (
+                    "status",
+                    "publish_at",
+                    "first_published_at",
+                    "last_updated_at",
+                    "canonical_url",
+                )
+            },
+        ),
+        (
+            gettext_lazy("Record"),
+            {"classes": ("collapse",), "fields": ("external_id", "created_at", "modified_at")},
+        ),
     ]
     change_form_template = "admin/newsroom/article/change_form.html"
     actions = ["publish_selected", "unpublish_selected"]
 
     def get_urls(self) -> list:
         own = [
-            path("<int:object_id>/preview/", self.admin_site.admin_view(self.preview_view),
-                 name="newsroom_article_preview"),
-            path("<int:object_id>/revisions/", self.admin_site.admin_view(self.revisions_view),
-                 name="newsroom_article_revisions"),
+            path(
+                "<int:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="newsroom_article_preview",
+            ),
+            path(
+                "<int:object_id>/revisions/",
+                self.admin_site.admin_view(self.revisions_view),
+                name="newsroom_article_revisions",
+            ),
         ]
         return own + super().get_urls()
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = request.user  # type: ignore[assignment]  # staff only
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
@@ -128,15 +181,14 @@ class ArticleAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
-    def response_add(self, request: HttpRequest, obj: Article, post_url_continue: Any = None) -> HttpResponse:
+    def response_add(
+        self, request: HttpRequest, obj: Article, post_url_continue: Any = None
+    ) -> HttpResponse:
         if any(key in request.POST for key in ("_publish", "_schedule")):
-            return HttpResponseRedirect(
-                reverse("admin:newsroom_article_change", args=[obj.pk])
-            )
+            return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[obj.pk]))
         return super().response_add(request, obj, post_url_continue)
 
-    @admin.action(description=gettext_lazy("Publish selected articles"),
-                  permissions=["change"])
+    @admin.action(description=gettext_lazy("Publish selected articles"), permissions=["change"])
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         done, refused = 0, []
         for article in queryset:
@@ -150,12 +202,13 @@ class ArticleAdmin(admin.ModelAdmin):
         for line in refused:
             messages.error(request, line)
 
-    @admin.action(description=gettext_lazy("Unpublish selected articles"),
-                  permissions=["change"])
+    @admin.action(description=gettext_lazy("Unpublish selected articles"), permissions=["change"])
     def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         for article in queryset:
             actions.unpublish_article(article, request.user)
-        messages.success(request, _("%(count)d article(s) unpublished.") % {"count": queryset.count()})
+        messages.success(
+            request, _("%(count)d article(s) unpublished.") % {"count": queryset.count()}
+        )
 
     def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         article = get_object_or_404(article_queryset(), pk=object_id)
@@ -180,8 +233,7 @@ class ArticleAdmin(admin.ModelAdmin):
             else:
                 if old.created_at > new.created_at:
                     old, new = new, old
-                diff = {"old": old, "new": new,
-                        "parts": diff_snapshots(old.snapshot, new.snapshot)}
+                diff = {"old": old, "new": new, "parts": diff_snapshots(old.snapshot, new.snapshot)}
         context = {
             **self.admin_site.each_context(request),
             "title": _("History of “%(headline)s”") % {"headline": article.headline},

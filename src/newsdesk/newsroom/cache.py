@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 
-
 def generation() -> int:
     from newsdesk.newsroom.models import ContentVersion
 
@@ -55,10 +54,12 @@ def _connect() -> None:
 
     for model in (Article, Block, Section, Author, Image):
         post_save.connect(invalidate, sender=model, dispatch_uid=f"newsroom-cache-{model.__name__}")
-        post_delete.connect(invalidate, sender=model,
-                            dispatch_uid=f"newsroom-cache-del-{model.__name__}")
-    m2m_changed.connect(invalidate, sender=Article.authors.through,
-                        dispatch_uid="newsroom-cache-authors")
+        post_delete.connect(
+            invalidate, sender=model, dispatch_uid=f"newsroom-cache-del-{model.__name__}"
+        )
+    m2m_changed.connect(
+        invalidate, sender=Article.authors.through, dispatch_uid="newsroom-cache-authors"
+    )
 
 
 _connect()

@@ -7,8 +7,19 @@ from typing import Any
 
 from newsdesk.newsroom.markup import strip_tags_text
 
-PART_ORDER = ("kicker", "headline", "lead", "byline", "authors", "blocks", "section", "slug",
-              "language", "canonical_url", "status")
+PART_ORDER = (
+    "kicker",
+    "headline",
+    "lead",
+    "byline",
+    "authors",
+    "blocks",
+    "section",
+    "slug",
+    "language",
+    "canonical_url",
+    "status",
+)
 
 
 def _lines(part: str, value: Any) -> list[str]:
@@ -17,7 +28,8 @@ def _lines(part: str, value: Any) -> list[str]:
         for block in value or []:
             text = strip_tags_text(block.get("text") or "")
             extra = " | ".join(
-                str(block.get(name)) for name in ("title", "attribution", "caption", "credit")
+                str(block.get(name))
+                for name in ("title", "attribution", "caption", "credit")
                 if block.get(name)
             )
             lines.append(f"[{block.get('kind')}] {text}" + (f" ({extra})" if extra else ""))

@@ -17,7 +17,19 @@ RESERVED_SECTION_SLUGS = {"feed", "admin", "static", "media", "api", "accounts",
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = (
+            "section",
+            "language",
+            "kicker",
+            "headline",
+            "lead",
+            "authors",
+            "byline",
+            "slug",
+            "publish_at",
+            "canonical_url",
+            "external_id",
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -33,18 +45,22 @@ class ArticleAdminForm(forms.ModelForm):
 class SectionAdminForm(forms.ModelForm):
     class Meta:
         model = Section
-        fields = "__all__"
+        fields = ("name", "slug", "description", "names", "position")
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
         if slug in RESERVED_SECTION_SLUGS:
-            raise ValidationError(_("“%(slug)s” is reserved for the site's own pages.") % {"slug": slug})
+            raise ValidationError(
+                _("“%(slug)s” is reserved for the site's own pages.") % {"slug": slug}
+            )
         return slug
 
 
 class BlockForm(forms.ModelForm):
     position = forms.IntegerField(
-        label=_("position"), required=False, min_value=0,
+        label=_("position"),
+        required=False,
+        min_value=0,
         help_text=_("Blocks are shown in this order; leave empty to add at the end."),
     )
 

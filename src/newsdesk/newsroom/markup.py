@@ -33,7 +33,9 @@ class _TagCollector(HTMLParser):
             if name not in allowed:
                 self.bad_attributes.append(f"{tag} {name}")
             elif name == "href":
-                scheme = (value or "").split(":", 1)[0].strip().lower() if ":" in (value or "") else ""
+                scheme = (
+                    (value or "").split(":", 1)[0].strip().lower() if ":" in (value or "") else ""
+                )
                 if scheme and scheme not in ALLOWED_URL_SCHEMES:
                     self.bad_links.append(value or "")
 

@@ -39,6 +39,9 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:section", kwargs={"section": self.slug})
+
     def clean(self) -> None:
         if not isinstance(self.names, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in self.names.items()
@@ -49,14 +52,14 @@ class Section(models.Model):
         unknown = set(self.names) - {code for code, _name in settings.LANGUAGES}
         if unknown:
             raise ValidationError(
-                {"names": _("Unknown language code(s): %(codes)s") % {"codes": ", ".join(sorted(unknown))}}
+                {
+                    "names": _("Unknown language code(s): %(codes)s")
+                    % {"codes": ", ".join(sorted(unknown))}
+                }
             )
 
     def name_in(self, language: str) -> str:
         return self.names.get(language) or self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("newsroom:section", kwargs={"section": self.slug})
 
 
 class Author(models.Model):
@@ -64,8 +67,12 @@ class Author(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     bio = models.CharField(_("short biography"), max_length=500, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="author_profile", verbose_name=_("user account"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        verbose_name=_("user account"),
     )
 
     class Meta:
@@ -80,7 +87,8 @@ class Author(models.Model):
 class Image(models.Model):
     file = models.ImageField(_("file"), upload_to="images/%Y/%m/")
     alt_text = models.CharField(
-        _("alternative text"), max_length=300,
+        _("alternative text"),
+        max_length=300,
         help_text=_("What the picture shows, for readers who cannot see it."),
     )
     credit = models.CharField(_("credit"), max_length=200, blank=True)
@@ -103,32 +111,41 @@ class Article(models.Model):
         UNPUBLISHED = "unpublished", _("unpublished")
 
     language = models.CharField(
-        _("language"), max_length=8, choices=_language_choices, default=_default_language,
+        _("language"),
+        max_length=8,
+        choices=_language_choices,
+        default=_default_language,
         help_text=_("The language the article is written in."),
     )
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, related_name="articles", verbose_name=_("section")
     )
     kicker = models.CharField(
-        _("kicker"), max_length=120, blank=True,
+        _("kicker"),
+        max_length=120,
+        blank=True,
         help_text=_('The short line above the headline, e.g. "Meeting with Kim".'),
     )
     headline = models.CharField(_("headline"), max_length=200)
     lead = models.TextField(_("lead"), max_length=1200, blank=True)
-    authors = models.ManyToManyField(Author, blank=True, related_name="articles",
-                                     verbose_name=_("authors"))
+    authors = models.ManyToManyField(
+        Author, blank=True, related_name="articles", verbose_name=_("authors")
+    )
     # Free text shown instead of the author names when set, e.g. "Von Anna Berger aus Wien".
     byline = models.CharField(_("byline"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.DRAFT)
-    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True,
-                                      help_text=_("For scheduled publishing."))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"), null=True, blank=True, help_text=_("For scheduled publishing.")
+    )
     first_published_at = models.DateTimeField(_("first published"), null=True, blank=True)
     # Set when a published article is changed; readers see "updated" with this time.
     last_updated_at = models.DateTimeField(_("last updated"), null=True, blank=True)
     canonical_url = models.URLField(
-        _("canonical URL"), blank=True,
+        _("canonical URL"),
+        blank=True,
         help_text=_("Only when the article's original lives at another address."),
     )
     # Identifier from the system an article was imported from (feed GUID, JSON "id").
@@ -136,8 +153,12 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -146,13 +167,15 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         indexes = [
             models.Index(fields=["status", "-first_published_at"], name="article_status_pub"),
-            models.Index(fields=["section", "status", "-first_published_at"],
-                         name="article_section_pub"),
+            models.Index(
+                fields=["section", "status", "-first_published_at"], name="article_section_pub"
+            ),
             models.Index(fields=["status", "publish_at"], name="article_due"),
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["external_id"], condition=~models.Q(external_id=""),
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
                 name="article_unique_external_id",
             ),
         ]
@@ -161,8 +184,7 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self) -> str:
-        return reverse("newsroom:article",
-                       kwargs={"section": self.section.slug, "slug": self.slug})
+        return reverse("newsroom:article", kwargs={"section": self.section.slug, "slug": self.slug})
 
     @property
     def is_published(self) -> bool:
@@ -177,7 +199,8 @@ class Article(models.Model):
     @property
     def was_updated(self) -> bool:
         return bool(
-            self.last_updated_at and self.first_published_at
+            self.last_updated_at
+            and self.first_published_at
             and self.last_updated_at > self.first_published_at
         )
 
@@ -185,7 +208,9 @@ class Article(models.Model):
 def published_articles() -> models.QuerySet[Article]:
     """Articles readers may see, newest first, with what list pages show."""
     return (
-        Article.objects.filter(status=Article.Status.PUBLISHED, first_published_at__lte=timezone.now())
+        Article.objects.filter(
+            status=Article.Status.PUBLISHED, first_published_at__lte=timezone.now()
+        )
         .select_related("section")
         .prefetch_related("authors")
         .order_by("-first_published_at", "-id")
@@ -204,18 +229,24 @@ class Block(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     # Stable identity across edits: translations and revisions align blocks by it.
     key = models.UUIDField(default=uuid.uuid4, editable=False)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices,
-                            default=Kind.PARAGRAPH)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PARAGRAPH)
     text = models.TextField(
-        _("text"), blank=True,
+        _("text"),
+        blank=True,
         help_text=_("Paragraphs and fact boxes may use <a href>, <strong>, <em> and <br>."),
     )
-    title = models.CharField(_("title"), max_length=200, blank=True,
-                             help_text=_("Fact box title."))
-    attribution = models.CharField(_("attribution"), max_length=200, blank=True,
-                                   help_text=_("Who said the quote."))
-    image = models.ForeignKey(Image, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("image"))
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Fact box title."))
+    attribution = models.CharField(
+        _("attribution"), max_length=200, blank=True, help_text=_("Who said the quote.")
+    )
+    image = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("image"),
+    )
     caption = models.CharField(_("caption"), max_length=500, blank=True)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
 
@@ -226,6 +257,11 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.position}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.kind in (self.Kind.PARAGRAPH, self.Kind.FACTBOX):
+            self.text = clean_inline_html(self.text)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
@@ -246,19 +282,20 @@ class Block(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.kind in (self.Kind.PARAGRAPH, self.Kind.FACTBOX):
-            self.text = clean_inline_html(self.text)
-        super().save(*args, **kwargs)
-
 
 class Revision(models.Model):
     """One saved state of an article: who saved it, when, and which parts changed."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     created_at = models.DateTimeField(_("saved at"), default=timezone.now)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                             blank=True, related_name="+", verbose_name=_("saved by"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     changed = models.JSONField(_("changed parts"), default=list)
     snapshot = models.JSONField(_("content"))
@@ -280,3 +317,6 @@ class ContentVersion(models.Model):
 
     class Meta:
         verbose_name = _("content version")
+
+    def __str__(self) -> str:
+        return str(self.counter)

@@ -47,9 +47,7 @@ def dumps_for_script(data: Any) -> SafeString:
 
 
 def news_article_ld(article: Article, image_urls: list[str]) -> dict[str, Any]:
-    body = " ".join(
-        strip_tags_text(block.text) for block in article.blocks.all() if block.text
-    )
+    body = " ".join(strip_tags_text(block.text) for block in article.blocks.all() if block.text)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -60,13 +58,19 @@ def news_article_ld(article: Article, image_urls: list[str]) -> dict[str, Any]:
         "articleSection": article.section.name,
         "url": canonical_url(article),
         "mainEntityOfPage": canonical_url(article),
-        "datePublished": article.first_published_at.isoformat() if article.first_published_at else None,
+        "datePublished": article.first_published_at.isoformat()
+        if article.first_published_at
+        else None,
         "dateModified": (article.last_updated_at or article.first_published_at).isoformat()
-        if article.first_published_at else None,
+        if article.first_published_at
+        else None,
         "author": [{"@type": "Person", "name": author.name} for author in article.authors.all()]
         or ([{"@type": "Person", "name": article.byline}] if article.byline else None),
-        "publisher": {"@type": "NewsMediaOrganization", "name": settings.SITE_NAME,
-                      "url": settings.SITE_URL},
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": settings.SITE_NAME,
+            "url": settings.SITE_URL,
+        },
         "image": image_urls or None,
         "wordCount": len(body.split()) or None,
     }

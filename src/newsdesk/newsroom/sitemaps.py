@@ -51,13 +51,19 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - NEWS_SITEMAP_WINDOW
     articles = published_articles().filter(first_published_at__gte=since)[:1000]
     entries = [
-        {"loc": seo.absolute(seo.article_path(article)), "article": article,
-         "language": translation.to_language(article.language)}
+        {
+            "loc": seo.absolute(seo.article_path(article)),
+            "article": article,
+            "language": translation.to_language(article.language),
+        }
         for article in articles
     ]
-    return render(request, "newsroom/news_sitemap.xml",
-                  {"entries": entries, "publication": settings.SITE_NAME},
-                  content_type="application/xml; charset=utf-8")
+    return render(
+        request,
+        "newsroom/news_sitemap.xml",
+        {"entries": entries, "publication": settings.SITE_NAME},
+        content_type="application/xml; charset=utf-8",
+    )
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

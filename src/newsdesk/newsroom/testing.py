@@ -35,8 +35,11 @@ def make_article(
         language=fields.pop("language", "de"),
         **fields,
     )
-    default_blocks = [("paragraph", "Erster Absatz."), ("subheading", "Zwischentitel"),
-                      ("paragraph", "Zweiter Absatz mit <a href=\"https://example.org/\">Link</a>.")]
+    default_blocks = [
+        ("paragraph", "Erster Absatz."),
+        ("subheading", "Zwischentitel"),
+        ("paragraph", 'Zweiter Absatz mit <a href="https://example.org/">Link</a>.'),
+    ]
     for position, (kind, text) in enumerate(blocks or default_blocks, start=1):
         Block.objects.create(article=article, position=position * 10, kind=kind, text=text)
     if publish:
@@ -45,6 +48,7 @@ def make_article(
 
 
 def make_author(name: str = "Anna Berger") -> Author:
-    author, _ = Author.objects.get_or_create(slug=name.lower().replace(" ", "-"),
-                                             defaults={"name": name})
+    author, _ = Author.objects.get_or_create(
+        slug=name.lower().replace(" ", "-"), defaults={"name": name}
+    )
     return author

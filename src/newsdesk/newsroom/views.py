@@ -26,28 +26,38 @@ def front_page(request: HttpRequest) -> HttpResponse:
         bucket = by_section.get(article.section_id)
         if bucket is not None and len(bucket) < FRONT_PAGE_PER_SECTION:
             bucket.append(article)
-    return render(request, "newsroom/front_page.html", {
-        "top": recent[0] if recent else None,
-        "latest": recent[1:FRONT_PAGE_LATEST + 1],
-        "section_groups": [(section, by_section[section.id]) for section in sections
-                           if by_section[section.id]],
-        "sections": sections,
-    })
+    return render(
+        request,
+        "newsroom/front_page.html",
+        {
+            "top": recent[0] if recent else None,
+            "latest": recent[1 : FRONT_PAGE_LATEST + 1],
+            "section_groups": [
+                (section, by_section[section.id]) for section in sections if by_section[section.id]
+            ],
+            "sections": sections,
+        },
+    )
 
 
 @cached_page
 def section_page(request: HttpRequest, section: str) -> HttpResponse:
     section_obj = get_object_or_404(Section, slug=section)
-    paginator = Paginator(published_articles().filter(section=section_obj),
-                          settings.NEWSDESK_PAGE_SIZE)
+    paginator = Paginator(
+        published_articles().filter(section=section_obj), settings.NEWSDESK_PAGE_SIZE
+    )
     page_number = request.GET.get("page", "1")
     if not page_number.isdigit() or not 1 <= int(page_number) <= paginator.num_pages:
         raise Http404("No such page")
-    return render(request, "newsroom/section_page.html", {
-        "section": section_obj,
-        "page": paginator.page(int(page_number)),
-        "sections": Section.objects.all(),
-    })
+    return render(
+        request,
+        "newsroom/section_page.html",
+        {
+            "section": section_obj,
+            "page": paginator.page(int(page_number)),
+            "sections": Section.objects.all(),
+        },
+    )
 
 
 def article_context(article: Article) -> dict:

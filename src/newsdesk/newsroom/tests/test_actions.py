@@ -8,12 +8,18 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsdesk.newsroom import actions
 from newsdesk.newsroom.models import Article
 from newsdesk.newsroom.signals import article_published, article_unpublished, article_updated
 from newsdesk.newsroom.testing import make_article
+
+
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -23,8 +29,11 @@ def received():
     def listener(name):
         return lambda sender, article, **kw: events.append((name, article.pk))
 
-    handlers = {"published": listener("published"), "updated": listener("updated"),
-                "unpublished": listener("unpublished")}
+    handlers = {
+        "published": listener("published"),
+        "updated": listener("updated"),
+        "unpublished": listener("unpublished"),
+    }
     article_published.connect(handlers["published"])
     article_updated.connect(handlers["updated"])
     article_unpublished.connect(handlers["unpublished"])
@@ -43,8 +52,11 @@ def test_signals_follow_the_article_life(received):
     actions.save_article(article)
     actions.save_article(article)  # nothing changed: no second update
     actions.unpublish_article(article)
-    assert received == [("published", article.pk), ("updated", article.pk),
-                        ("unpublished", article.pk)]
+    assert received == [
+        ("published", article.pk),
+        ("updated", article.pk),
+        ("unpublished", article.pk),
+    ]
 
 
 @pytest.mark.django_db
@@ -70,7 +82,7 @@ def test_revision_records_only_real_changes():
 
 
 @pytest.mark.django_db
-def test_schedule_refuses_past_naive_and_published():
+def test_schedule_refuses_past_naive_and_published(english):
     article = make_article(publish=False)
     with pytest.raises(ValidationError, match="must be in the future"):
         actions.schedule_article(article, timezone.now() - dt.timedelta(minutes=1))
@@ -85,7 +97,8 @@ def test_schedule_refuses_past_naive_and_published():
 def test_publish_due_publishes_each_article_once():
     article = make_article(publish=False)
     Article.objects.filter(pk=article.pk).update(
-        status=Article.Status.SCHEDULED, publish_at=timezone.now() - dt.timedelta(seconds=1))
+        status=Article.Status.SCHEDULED, publish_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert [a.pk for a in actions.publish_due()] == [article.pk]
     assert actions.publish_due() == []
     assert Article.objects.get(pk=article.pk).is_published
@@ -111,6 +124,16 @@ def test_worker_start_catches_up_on_overdue_articles():
     article = make_article(publish=False)
     # As if the worker had been down when the article was due (and its task was lost).
     Article.objects.filter(pk=article.pk).update(
-        status=Article.Status.SCHEDULED, publish_at=timezone.now() - dt.timedelta(hours=1))
+        status=Article.Status.SCHEDULED, publish_at=timezone.now() - dt.timedelta(hours=1)
+    )
     call_command("worker", "--batch")
     assert Article.objects.get(pk=article.pk).is_published
+
+
+@pytest.mark.django_db
+def test_refusals_are_translated_to_german(english):
+    translation.activate("de")  # undone by the english fixture's override
+    with pytest.raises(ValidationError, match="muss in der Zukunft liegen"):
+        actions.schedule_article(
+            make_article(publish=False), timezone.now() - dt.timedelta(minutes=1)
+        )

@@ -28,7 +28,9 @@ def test_site_feed_lists_published_articles(client, kind):
     assert not feed.bozo, feed.bozo_exception
     titles = [entry.title for entry in feed.entries]
     assert titles == ["Gemeinderat: Budget beschlossen"]
-    assert feed.entries[0].link.endswith("/de/politik/artikel-" + feed.entries[0].link.split("-")[-1])
+    assert feed.entries[0].link.endswith(
+        "/de/politik/artikel-" + feed.entries[0].link.split("-")[-1]
+    )
     assert "Mit 54 Stimmen." in feed.entries[0].summary
     assert feed.feed.get("language", "de").startswith("de")
 
@@ -44,12 +46,15 @@ def test_section_feed_only_has_that_section(client):
 
 def test_sitemap_has_pages_in_every_language_and_articles(client):
     article = make_article()
-    root = ET.fromstring(client.get("/sitemap.xml").content)
+    root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 (our own XML)
     locations = [url.find(f"{SITEMAP}loc").text for url in root.iter(f"{SITEMAP}url")]
     assert "http://testserver/de/" in locations and "http://testserver/en/" in locations
     assert f"http://testserver/de/politik/{article.slug}/" in locations
-    front = next(url for url in root.iter(f"{SITEMAP}url")
-                 if url.find(f"{SITEMAP}loc").text == "http://testserver/de/")
+    front = next(
+        url
+        for url in root.iter(f"{SITEMAP}url")
+        if url.find(f"{SITEMAP}loc").text == "http://testserver/de/"
+    )
     hreflangs = {link.get("hreflang") for link in front.iter(f"{XHTML}link")}
     assert {"de", "en"} <= hreflangs
 
@@ -61,7 +66,7 @@ def test_news_sitemap_has_only_the_last_two_days(client):
     old.save()
     response = client.get("/news-sitemap.xml")
     assert response["Content-Type"].startswith("application/xml")
-    root = ET.fromstring(response.content)
+    root = ET.fromstring(response.content)  # noqa: S314 (our own XML)
     titles = [el.text for el in root.iter(f"{NEWS}title")]
     assert titles == ["Frisch & neu"]
     assert root.find(f".//{NEWS}language").text == "de"

@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from newsdesk.newsroom.testing import make_article, make_section
 
@@ -18,15 +18,16 @@ ROLES = ["anonymous", "reader", "moderator", "editor", "admin"]
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_role_reads_published_article(client_for, role):
-    article = make_article(headline="Gemeinderat beschließt Budget", kicker="Wien",
-                           lead="Ein langer Abend.")
+    article = make_article(
+        headline="Gemeinderat beschließt Budget", kicker="Wien", lead="Ein langer Abend."
+    )
     response = client_for(role).get(f"/de/politik/{article.slug}/")
     assert response.status_code == 200
     html = response.content.decode()
     assert '<p class="kicker">Wien</p>' in html
     assert '<h1 class="article__headline">Gemeinderat beschließt Budget</h1>' in html
     assert '<p class="article__lead">Ein langer Abend.</p>' in html
-    assert "<h2 id=\"b-" in html and "Zwischentitel</h2>" in html
+    assert '<h2 id="b-' in html and "Zwischentitel</h2>" in html
     assert 'href="https://example.org/"' in html
     assert 'id="comments"' in html
 

@@ -25,8 +25,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000")
-        parser.add_argument("--setup-only", action="store_true",
-                            help="Prepare database and content, then exit without serving.")
+        parser.add_argument(
+            "--setup-only",
+            action="store_true",
+            help="Prepare database and content, then exit without serving.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write("[1/4] Preparing the database …")
@@ -53,7 +56,8 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         user_model = get_user_model()
         user, _created = user_model.objects.get_or_create(
-            username="admin", defaults={"email": "admin@localhost"})
+            username="admin", defaults={"email": "admin@localhost"}
+        )
         user.is_staff = user.is_superuser = True
         user.set_password(password)
         user.save()

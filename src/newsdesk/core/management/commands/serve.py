@@ -11,10 +11,24 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 def gunicorn_argv(bind: str, workers: int, threads: int) -> list[str]:
     return [
-        sys.executable, "-m", "gunicorn", "newsdesk.wsgi:application",
-        "--bind", bind, "--workers", str(workers), "--threads", str(threads),
-        "--worker-class", "gthread" if threads > 1 else "sync",
-        "--access-logfile", "-", "--graceful-timeout", "10", "--timeout", "60",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "newsdesk.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread" if threads > 1 else "sync",
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+        "--timeout",
+        "60",
     ]
 
 
