@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "newsdesk.core",
     "newsdesk.newsroom",
+    "newsdesk.translation",
     "newsdesk.community",
     "allauth",
     "allauth.account",
@@ -252,3 +253,47 @@ COMMUNITY_SECONDS_BETWEEN_COMMENTS = env_int("COMMUNITY_SECONDS_BETWEEN_COMMENTS
 COMMUNITY_ACCOUNT_BURST = env_int("COMMUNITY_ACCOUNT_BURST", 10, minimum=1)  # per hour
 COMMUNITY_IP_PER_MINUTE = env_int("COMMUNITY_IP_PER_MINUTE", 20, minimum=1)
 COMMUNITY_ALLOWED_ORIGINS = env_list("COMMUNITY_ALLOWED_ORIGINS", [])
+
+
+# Machine translation (newsdesk.translation): the engine, installed models and the HTTP API.
+NEWSDESK_MODEL_DIR = Path(env_str("NEWSDESK_MODEL_DIR", str(DATA_DIR / "models"))).resolve()
+# Where `newsdesk models install de-en` looks a pair up (a JSON index, see docs/translation.md).
+NEWSDESK_MODEL_INDEX_URL = env_str("NEWSDESK_MODEL_INDEX_URL", "")
+_mt_engines = {
+    "ctranslate2": "newsdesk.translation.engines.ctranslate2.CTranslate2Engine",
+    "deepl": "newsdesk.translation.engines.http.DeepLEngine",
+    "libretranslate": "newsdesk.translation.engines.http.LibreTranslateEngine",
+    "openai": "newsdesk.translation.engines.http.OpenAIChatEngine",
+    "dummy": "newsdesk.translation.engines.dummy.DummyEngine",
+}
+_mt_engine = env_str("NEWSDESK_MT_ENGINE", "ctranslate2")
+if _mt_engine not in _mt_engines and "." not in _mt_engine:
+    raise ConfigError(
+        f"NEWSDESK_MT_ENGINE={_mt_engine!r}: use {', '.join(_mt_engines)} or a dotted path"
+    )
+if _mt_engine == "ctranslate2":
+    _mt_options: dict[str, object] = {
+        "model_dir": str(NEWSDESK_MODEL_DIR),
+        "device": env_str("NEWSDESK_MT_DEVICE", "cpu"),
+        "compute_type": env_str("NEWSDESK_MT_COMPUTE_TYPE", "int8"),
+        "inter_threads": env_int("NEWSDESK_MT_INTER_THREADS", 1, minimum=1),
+        "intra_threads": env_int("NEWSDESK_MT_INTRA_THREADS", 0, minimum=0),
+        "beam_size": env_int("NEWSDESK_MT_BEAM_SIZE", 4, minimum=1),
+        "max_batch_tokens": env_int("NEWSDESK_MT_MAX_BATCH_TOKENS", 2048, minimum=64),
+    }
+elif _mt_engine in ("deepl", "libretranslate", "openai"):
+    _mt_options = {
+        "url": env_str("NEWSDESK_MT_URL", ""),
+        "api_key": env_secret("NEWSDESK_MT_API_KEY") or "",
+        "timeout": env_int("NEWSDESK_MT_TIMEOUT", 30, minimum=1),
+    }
+    if _mt_engine == "openai":
+        _mt_options["model"] = env_str("NEWSDESK_MT_MODEL", "")
+else:
+    _mt_options = {}
+NEWSDESK_TRANSLATION_ENGINE = {"CLASS": _mt_engines.get(_mt_engine, _mt_engine),
+                               "OPTIONS": _mt_options}
+# The LibreTranslate-compatible API under /mt/: keys required, and the default rate per key.
+NEWSDESK_MT_API_KEYS_REQUIRED = env_bool("NEWSDESK_MT_API_KEYS_REQUIRED", True)
+NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE = env_int("NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE", 20,
+                                               minimum=0)

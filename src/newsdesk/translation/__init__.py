@@ -1,0 +1,1 @@
+"""Machine translation: engines, the document pipeline, glossary, memory, checks and the API."""

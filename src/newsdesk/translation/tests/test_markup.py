@@ -1,0 +1,141 @@
+"""Markup to placeholders and back: tags around the right words, exactly once, escaped text
+stays escaped, attributes never reach the engine."""
+
+from __future__ import annotations
+
+from newsdesk.translation.markup import GlossaryEntry, restore, split_field
+
+LINK = '<a href="https://example.org/?a=1&amp;b=2" title="Mehr &quot;dazu&quot;">'
+
+
+def _identity(text: str, is_html: bool = True, glossary=()) -> str:
+    layout = split_field(text, is_html, glossary)
+    out = []
+    for part in layout.parts:
+        if isinstance(part, str):
+            out.append(part)
+        else:
+            restored = restore(part, part.text, is_html)
+            assert restored.repairs == []
+            out.append(restored.text + part.trailing)
+    return "".join(out)
+
+
+def test_untouched_translation_gives_back_the_exact_source():
+    source = (
+        f"<p>Der {LINK}Bürgermeister</a> sagte am 19. Juni: <strong>Nein</strong>.<br>"
+        "Dann &lt;script&gt;alert(1)&lt;/script&gt; &amp; mehr.</p>\n"
+        "<ul><li>Eins <em>zwei</em></li><li>drei</li></ul>"
+    )
+    assert _identity(source) == source
+
+
+def test_attributes_are_never_in_a_segment():
+    layout = split_field(f"<p>Ein {LINK}Link</a> und <img src='x.png' alt='Bild'> hier.</p>", True)
+    (segment,) = layout.segments
+    assert segment.text == "Ein <x1>Link</x1> und <x2/> hier."
+    assert "href" not in segment.text and "example.org" not in segment.text
+
+
+def test_block_elements_cut_segments_and_inline_pairs_keep_sentences_whole():
+    layout = split_field("<h2>Titel</h2><p>Satz <b>eins. Satz</b> zwei. Satz drei.</p>", True)
+    assert [s.text for s in layout.segments] == [
+        "Titel",
+        "Satz <x1>eins. Satz</x1> zwei.",
+        "Satz drei.",
+    ]
+
+
+def test_tags_go_back_around_the_translated_words():
+    (segment,) = split_field(
+        f"<p>Der {LINK}Bürgermeister</a> sagte <em>nichts</em>.</p>", True
+    ).segments
+    restored = restore(segment, "The <x1> mayor </x1> said <x2>nothing</x2>.", True)
+    assert restored.text == f"The {LINK}mayor</a> said <em>nothing</em>."
+    assert restored.repairs == []
+
+
+def test_dropped_placeholders_are_restored_once_and_reported():
+    (segment,) = split_field(
+        "<p>Der <strong>Bürgermeister</strong> kam.<br>Dann ging er.</p>", True
+    ).segments
+    restored = restore(segment, "The mayor came. Then he left.", True)
+    assert restored.text.count("<strong>") == 1 and restored.text.count("</strong>") == 1
+    assert restored.text.count("<br>") == 1
+    assert "dropped" in restored.repairs
+
+
+def test_pair_whose_words_survived_is_wrapped_around_them():
+    (segment,) = split_field("<p>Sie traf <em>Greta Thunberg</em> in Wien.</p>", True).segments
+    restored = restore(segment, "She met Greta Thunberg in Vienna.", True)
+    assert restored.text == "She met <em>Greta Thunberg</em> in Vienna."
+
+
+def test_duplicated_unknown_and_crossing_placeholders_are_repaired():
+    (segment,) = split_field("<p><b>Eins</b> und <i>zwei</i>.</p>", True).segments
+    restored = restore(segment, "<x1>One <x2>and</x1> two</x2> <x1>again</x1> <x7/>.", True)
+    text = restored.text
+    assert text.count("<b>") == text.count("</b>") == 1
+    assert text.count("<i>") == text.count("</i>") == 1
+    assert "x7" not in text and "<x" not in text
+    assert text.index("<i>") < text.index("</i>") < text.index("</b>")  # nested, not crossed
+    assert {"duplicated", "unknown"} <= set(restored.repairs)
+
+
+def test_closing_before_opening_is_repaired():
+    (segment,) = split_field("<p>Ein <a href='/x'>Link</a>.</p>", True).segments
+    restored = restore(segment, "A </x1>link<x1>.", True)
+    assert restored.text.count("<a href='/x'>") == 1 and restored.text.count("</a>") == 1
+    assert restored.text.index("<a href='/x'>") < restored.text.index("</a>")
+    assert "order" in restored.repairs
+
+
+def test_escaped_text_never_becomes_markup():
+    source = "<p>Schreib &lt;script&gt;alert(1)&lt;/script&gt; nie.</p>"
+    (segment,) = split_field(source, True).segments
+    assert "<script>" in segment.text  # the engine reads text, as a reader would
+    restored = restore(segment, "Never write <script>alert(1)</script>.", True)
+    assert restored.text == "Never write &lt;script&gt;alert(1)&lt;/script&gt;."
+
+
+def test_placeholder_lookalikes_in_the_source_are_protected():
+    layout = split_field("<p>Der Code &lt;x1&gt; ist ein Beispiel.</p>", True)
+    (segment,) = layout.segments
+    restored = restore(segment, segment.text.replace("Der Code", "The code"), True)
+    assert restored.text == "The code &lt;x1&gt; ist ein Beispiel."
+
+
+def test_plain_text_fields_are_not_escaped_and_keep_their_lines():
+    text = "Erste Zeile & mehr.\n\nZweite <Zeile>."
+    assert _identity(text, is_html=False) == text
+    layout = split_field(text, False)
+    assert [s.text for s in layout.segments] == ["Erste Zeile & mehr.", "Zweite <Zeile>."]
+
+
+def test_glossary_terms_are_protected_and_fixed_translations_applied():
+    glossary = [
+        GlossaryEntry("Wiener Zeitung", "Wiener Zeitung"),
+        GlossaryEntry("Gemeinderat", "city council", case_sensitive=False),
+    ]
+    (segment,) = split_field(
+        "<p>Die Wiener Zeitung und der GEMEINDERAT.</p>", True, glossary
+    ).segments
+    assert segment.text == "Die <x1/> und der <x2/>."
+    restored = restore(segment, "The <x1/> and the <x2/>.", True)
+    assert restored.text == "The Wiener Zeitung and the city council."
+
+
+def test_lost_glossary_term_is_put_back_between_words():
+    (segment,) = split_field(
+        "Die Wiener Zeitung berichtet heute.",
+        False,
+        [GlossaryEntry("Wiener Zeitung", "Wiener Zeitung")],
+    ).segments
+    restored = restore(segment, "The reports today.", False)
+    assert "Wiener Zeitung" in restored.text and "dropped" in restored.repairs
+    assert "  " not in restored.text
+
+
+def test_unclosed_and_stray_inline_tags_stay_where_they_were():
+    source = "<p>Offen <b>ohne Ende</p><p>Ende ohne </i>Anfang.</p>"
+    assert _identity(source) == "<p>Offen <b>ohne Ende</p><p>Ende ohne </i>Anfang.</p>"
