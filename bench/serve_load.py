@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ctypes
+import ctypes.util
 import datetime as dt
 import http.client
 import io
@@ -239,12 +241,20 @@ def running_server(data_dir: Path, cache_seconds: int, workers: int, threads: in
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=die_with_parent,  # safe: the benchmark runs no threads
         )
     try:
         wait_until_answering(process, port, log_path)
         yield port
     finally:
         stop_server(process)
+
+
+def die_with_parent() -> None:
+    """In the server's process: get SIGTERM if the benchmark dies, even by SIGKILL (Linux)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # 1 is PR_SET_PDEATHSIG
 
 
 def wait_until_answering(process: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
@@ -369,8 +379,10 @@ async def one_connection(
                 writer.close()
                 streams = None
     finally:
+        # After an interrupt the event loop may already be closed; the socket goes anyway.
         if streams is not None:
-            streams[1].close()
+            with contextlib.suppress(RuntimeError):
+                streams[1].close()
 
 
 async def drive(
@@ -509,7 +521,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace) -> int:
+    # A plain `kill` must also stop the server and remove the data directory.
+    signal.signal(signal.SIGTERM, _interrupted)
     warmup = 0.2 if args.quick else 1.0
     print(
         f"newsdesk reader pages under load, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: "
