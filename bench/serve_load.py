@@ -25,6 +25,7 @@ import datetime as dt
 import http.client
 import io
 import json
+import math
 import os
 import platform
 import signal
@@ -60,6 +61,9 @@ ISOLATED_VARIABLES = (
     "WEB_WORKERS",
     "WEB_THREADS",
     "NEWSDESK_BIND",
+    "NEWSDESK_LANGUAGES",
+    "LANGUAGE_CODE",
+    "NEWSDESK_PAGE_SIZE",
 )
 
 
@@ -98,7 +102,8 @@ class Measurement:
         if not self.latencies:
             return 0.0
         ordered = sorted(self.latencies)
-        rank = max(1, int(-(-fraction * len(ordered) // 1)))  # ceil without floats drifting
+        # round() first: 0.07 * 100 is 7.000000000000001 in floats, whose ceiling is 8.
+        rank = max(1, math.ceil(round(fraction * len(ordered), 9)))
         return ordered[min(rank, len(ordered)) - 1]
 
     @property

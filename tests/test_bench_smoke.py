@@ -132,4 +132,5 @@ def test_percentile_uses_nearest_rank() -> None:
     assert result.percentile(0.5) == 0.050
     assert result.percentile(0.99) == 0.099
     assert result.percentile(1.0) == 0.100
+    assert result.percentile(0.07) == 0.007  # not 0.008: the rank is computed without drift
     assert serve_load.Measurement("t", "on", seconds=1.0).percentile(0.5) == 0.0
