@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import html
+import io
 import json
 import re
 import time
@@ -25,6 +26,8 @@ import feedparser
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -39,7 +42,7 @@ from newsdesk.newsroom.markup import (
     ALLOWED_URL_SCHEMES,
     strip_tags_text,
 )
-from newsdesk.newsroom.models import Article, Author, Block, Section
+from newsdesk.newsroom.models import Article, Author, Block, Image, Section
 
 FORMATS = ("auto", "json", "jsonl", "feed")
 MAX_INPUT_BYTES = 100 * 1024 * 1024
@@ -69,7 +72,11 @@ BLOCK_TYPES: dict[str, frozenset[str]] = {
     "subheading": frozenset({"text"}),
     "quote": frozenset({"text", "attribution"}),
     "factbox": frozenset({"title", "text"}),
+    "image": frozenset({"src", "alt", "caption", "credit"}),
 }
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+# Image formats browsers show, and the file name extension each is stored with.
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 
 
 class ImportInputError(Exception):
@@ -82,6 +89,12 @@ class BlockData:
     text: str = ""
     title: str = ""
     attribution: str = ""
+    # Image blocks: where the picture is (an http(s) URL or an absolute file path), its
+    # alternative text, caption and credit.
+    src: str = ""
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
 
 
 @dataclass
@@ -159,7 +172,7 @@ def load_source(path_or_url: str, timeout: float = 30.0) -> Source:
     return Source(name=path_or_url, data=data)
 
 
-def _fetch(url: str, timeout: float) -> Source:
+def _fetch(url: str, timeout: float, max_bytes: int = MAX_INPUT_BYTES) -> Source:
     request = urllib.request.Request(  # noqa: S310 (only http and https get here)
         url,
         headers={
@@ -170,7 +183,7 @@ def _fetch(url: str, timeout: float) -> Source:
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            data = response.read(MAX_INPUT_BYTES + 1)
+            data = response.read(max_bytes + 1)
             content_type = response.headers.get("Content-Type", "")
     except urllib.error.HTTPError as exc:
         raise ImportInputError(
@@ -193,7 +206,8 @@ def _fetch(url: str, timeout: float) -> Source:
         raise ImportInputError(
             _("Cannot fetch %(url)s: %(reason)s.") % {"url": url, "reason": exc}
         ) from None
-    _check_size(data, url)
+    if max_bytes == MAX_INPUT_BYTES:
+        _check_size(data, url)
     return Source(name=url, data=data, content_type=content_type)
 
 
@@ -248,6 +262,13 @@ def read_records(source: Source, fmt: str) -> list[Record]:
     return _feed_records(source)
 
 
+def _image_base(source: Source) -> str:
+    """What relative image sources are resolved against: the URL, or the file's folder."""
+    if urllib.parse.urlsplit(source.name).scheme.lower() in ("http", "https"):
+        return source.name
+    return str(Path(source.name).resolve().parent) + "/"
+
+
 def _json_records(source: Source) -> list[Record]:
     try:
         text = source.data.decode("utf-8-sig")
@@ -274,7 +295,7 @@ def _json_records(source: Source) -> list[Record]:
             % {"name": source.name}
         )
     return [
-        _record_from_json(item, _("item %(number)d") % {"number": number})
+        _record_from_json(item, _("item %(number)d") % {"number": number}, _image_base(source))
         for number, item in enumerate(payload, start=1)
     ]
 
@@ -312,7 +333,7 @@ def _jsonl_records(source: Source) -> list[Record]:
                 )
             )
             continue
-        records.append(_record_from_json(item, location))
+        records.append(_record_from_json(item, location, _image_base(source)))
     return records
 
 
@@ -384,7 +405,7 @@ class _FieldReader:
         return parsed
 
 
-def _record_from_json(item: Any, location: str) -> Record:
+def _record_from_json(item: Any, location: str, image_base: str = "") -> Record:
     record = Record(location)
     if not isinstance(item, dict):
         record.errors.append(
@@ -442,7 +463,7 @@ def _record_from_json(item: Any, location: str) -> Record:
     if body is not None and body_html is not None:
         errors.append(_('give either "body" or "body_html", not both.'))
     elif body is not None:
-        data.blocks = _blocks_from_json(body, errors)
+        data.blocks = _blocks_from_json(body, errors, image_base)
     elif body_html is not None:
         if not isinstance(body_html, str):
             fields.error(
@@ -455,7 +476,7 @@ def _record_from_json(item: Any, location: str) -> Record:
     return record
 
 
-def _blocks_from_json(body: Any, errors: list[str]) -> list[BlockData]:
+def _blocks_from_json(body: Any, errors: list[str], image_base: str = "") -> list[BlockData]:
     if not isinstance(body, list):
         errors.append(
             _("body: expected an array of blocks, found %(type)s.") % {"type": _json_type(body)}
@@ -484,6 +505,18 @@ def _blocks_from_json(body: Any, errors: list[str]) -> list[BlockData]:
                 + _("unknown field(s) %(fields)s.") % {"fields": ", ".join(unknown)}
             )
         reader = _FieldReader(spec, errors, prefix=f"{prefix} ({kind}) ")
+        if kind == "image":
+            src = reader.text("src", required=True)
+            blocks.append(
+                BlockData(
+                    kind=kind,
+                    src=_resolve_image_source(src, image_base, reader) if src else "",
+                    alt=reader.text("alt", required=True),
+                    caption=reader.text("caption"),
+                    credit=reader.text("credit"),
+                )
+            )
+            continue
         blocks.append(
             BlockData(
                 kind=kind,
@@ -493,6 +526,65 @@ def _blocks_from_json(body: Any, errors: list[str]) -> list[BlockData]:
             )
         )
     return blocks
+
+
+def _resolve_image_source(src: str, base: str, reader: _FieldReader) -> str:
+    scheme = urllib.parse.urlsplit(src).scheme.lower()
+    if scheme in ("http", "https"):
+        return src
+    if base.startswith(("http://", "https://")):
+        return urllib.parse.urljoin(base, src)
+    if scheme and len(scheme) > 1:  # "c:" would be a Windows drive, anything longer a scheme
+        reader.error("src", _("%(src)s: give an http(s) URL or a file path.") % {"src": src})
+        return ""
+    return str(Path(base or ".", src).resolve())
+
+
+def load_image(src: str, timeout: float) -> tuple[bytes, str]:
+    """The bytes of a picture and the file name to store it under; ValueError says what is
+    wrong (unreachable, too large, not a picture browsers show)."""
+    if src.startswith(("http://", "https://")):
+        try:
+            fetched = _fetch(src, timeout, max_bytes=MAX_IMAGE_BYTES)
+        except ImportInputError as exc:
+            raise ValueError(str(exc)) from None
+        data = fetched.data
+    else:
+        try:
+            with open(src, "rb") as handle:
+                data = handle.read(MAX_IMAGE_BYTES + 1)
+        except OSError as exc:
+            raise ValueError(
+                _("Cannot read %(path)s: %(reason)s.")
+                % {"path": src, "reason": exc.strerror or exc}
+            ) from None
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ValueError(
+            _("%(src)s is larger than %(megabytes)d MB.")
+            % {"src": src, "megabytes": MAX_IMAGE_BYTES // (1024 * 1024)}
+        )
+    from PIL import Image as Picture
+    from PIL import UnidentifiedImageError
+
+    try:
+        with Picture.open(io.BytesIO(data)) as picture:
+            picture.verify()
+            image_format = picture.format or ""
+    except (
+        Picture.DecompressionBombError,
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ):
+        raise ValueError(_("%(src)s is not a picture that can be read.") % {"src": src}) from None
+    if image_format not in IMAGE_FORMATS:
+        raise ValueError(
+            _("%(src)s is a %(format)s picture; use JPEG, PNG, GIF or WebP.")
+            % {"src": src, "format": image_format}
+        )
+    stem = Path(urllib.parse.urlsplit(src).path).stem
+    return data, f"{_slugify(stem)[:80] or 'bild'}.{IMAGE_FORMATS[image_format]}"
 
 
 def _feed_records(source: Source) -> list[Record]:
@@ -888,8 +980,11 @@ class Importer:
         update: bool = False,
         dry_run: bool = False,
         acting_user: Any = None,
+        timeout: float = 30.0,
     ) -> None:
         self.default_section = default_section
+        self.timeout = timeout
+        self._stored_files: list[str] = []
         self.create_sections = create_sections
         self.draft = draft
         self.update = update
@@ -920,21 +1015,26 @@ class Importer:
                     % {"slug": existing.slug}
                 ],
             )
+        self._stored_files = []
         try:
             # Problems found while reading are reported together with the others.
-            article, section, blocks = self._validated(data, existing, list(record.errors))
+            article, section, blocks, images = self._validated(data, existing, list(record.errors))
             with transaction.atomic():
-                outcome = self._write(data, article, section, blocks, existing)
+                outcome = self._write(data, article, section, blocks, images, existing)
                 if self.dry_run or outcome.status == "skipped":
                     transaction.set_rollback(True)
         except _Invalid as exc:
             return Outcome("failed", messages=exc.messages)
         except ValidationError as exc:
+            self._discard_stored_files()
             return Outcome("failed", messages=_validation_messages(exc))
         except DatabaseError as exc:
+            self._discard_stored_files()
             return Outcome(
                 "failed", messages=[_("the database refused it: %(error)s") % {"error": exc}]
             )
+        if outcome.status == "skipped":
+            self._discard_stored_files()
         return outcome
 
     # Validation: builds unsaved objects and checks every part; writes nothing.
@@ -996,7 +1096,7 @@ class Importer:
 
     def _validated(
         self, data: ArticleData, existing: Article | None, errors: list[str]
-    ) -> tuple[Article, Section | None, list[Block]]:
+    ) -> tuple[Article, Section | None, list[Block], list[_PendingImage | None]]:
         section = self._section(data, errors)
         language = data.language or settings.LANGUAGE_CODE
         site_languages = [code for code, _name in settings.LANGUAGES]
@@ -1053,24 +1153,45 @@ class Importer:
         except ValidationError as exc:
             errors.extend(_validation_messages(exc))
 
-        blocks = []
+        blocks, images = [], []
         for number, spec in enumerate(data.blocks, start=1):
+            prefix = _("body block %(number)d") % {"number": number} + f" ({spec.kind}) "
             block = Block(
                 position=number * 10,
                 kind=spec.kind,
                 text=spec.text,
                 title=spec.title,
                 attribution=spec.attribution,
+                caption=spec.caption,
             )
-            try:
-                block.full_clean(exclude=["article", "key"])
-            except ValidationError as exc:
-                prefix = _("body block %(number)d") % {"number": number} + f" ({spec.kind}) "
-                errors.extend(_validation_messages(exc, prefix=prefix))
             blocks.append(block)
+            images.append(self._pending_image(spec, prefix, errors) if spec.src else None)
+            try:
+                if spec.kind == Block.Kind.IMAGE:
+                    # The picture is checked above; clean() would only miss the saved Image.
+                    block.clean_fields(exclude=["article", "key", "image"])
+                else:
+                    block.full_clean(exclude=["article", "key"])
+            except ValidationError as exc:
+                errors.extend(_validation_messages(exc, prefix=prefix))
         if errors:
             raise _Invalid(errors)
-        return article, section, blocks
+        return article, section, blocks, images
+
+    def _pending_image(
+        self, spec: BlockData, prefix: str, errors: list[str]
+    ) -> _PendingImage | None:
+        if spec.alt:
+            try:
+                Image(alt_text=spec.alt, credit=spec.credit).full_clean(exclude=["file"])
+            except ValidationError as exc:
+                errors.extend(_validation_messages(exc, prefix=prefix))
+        try:
+            data, name = load_image(spec.src, self.timeout)
+        except ValueError as exc:
+            errors.append(f"{prefix}src: {exc}")
+            return None
+        return _PendingImage(data=data, name=name, alt=spec.alt, credit=spec.credit)
 
     def _user(self) -> Any:
         return self.acting_user if getattr(self.acting_user, "is_authenticated", False) else None
@@ -1083,6 +1204,7 @@ class Importer:
         article: Article,
         section: Section | None,
         blocks: list[Block],
+        images: list[_PendingImage | None],
         existing: Article | None,
     ) -> Outcome:
         if section is not None and section.pk is None:
@@ -1091,9 +1213,11 @@ class Importer:
             article.section = section
         authors = [self._author(name) for name in data.authors]
         if existing is not None:
-            return self._write_update(article, blocks, authors)
+            return self._write_update(article, blocks, images, authors)
         article.save()
-        for block in blocks:
+        for block, pending in zip(blocks, images, strict=True):
+            if pending is not None:
+                block.image = self._store_image(pending)
             block.article = article
             block.save()
         article.authors.set(authors)
@@ -1113,16 +1237,28 @@ class Importer:
         return Outcome("imported", article)
 
     def _write_update(
-        self, article: Article, blocks: list[Block], authors: list[Author]
+        self,
+        article: Article,
+        blocks: list[Block],
+        images: list[_PendingImage | None],
+        authors: list[Author],
     ) -> Outcome:
         before = _comparable(actions.snapshot(Article.objects.get(pk=article.pk)))
         article.save()
         # Existing blocks keep their keys (translations and revisions align blocks by them).
-        old_blocks = list(article.blocks.all())
+        old_blocks = list(article.blocks.select_related("image"))
+        for index, (new, pending) in enumerate(zip(blocks, images, strict=True)):
+            if pending is None:
+                continue
+            old_image = old_blocks[index].image if index < len(old_blocks) else None
+            if old_image is not None and _same_picture(old_image, pending):
+                new.image = old_image
+            else:
+                new.image = self._store_image(pending)
         for old, new in zip(old_blocks, blocks, strict=False):
             for name in ("position", "kind", "text", "title", "attribution", "caption", "credit"):
                 setattr(old, name, getattr(new, name))
-            old.image = None
+            old.image = new.image
             old.save()
         for new in blocks[len(old_blocks) :]:
             new.article = article
@@ -1135,6 +1271,20 @@ class Importer:
         actions.save_article(article, self.acting_user, note=_("imported"))
         return Outcome("updated", article)
 
+    def _store_image(self, pending: _PendingImage) -> Image | None:
+        if self.dry_run:
+            return None  # a dry run writes no files (its database changes are rolled back)
+        image = Image(alt_text=pending.alt, credit=pending.credit)
+        image.file.save(pending.name, ContentFile(pending.data), save=False)
+        self._stored_files.append(str(image.file.name))
+        image.save()
+        return image
+
+    def _discard_stored_files(self) -> None:
+        for name in self._stored_files:
+            default_storage.delete(name)
+        self._stored_files = []
+
     def _author(self, name: str) -> Author:
         author = Author.objects.filter(name__iexact=name).order_by("pk").first()
         if author is None:
@@ -1142,6 +1292,26 @@ class Importer:
                 name=name, slug=_unique_slug(Author, _slugify(name) or "autor", 120)
             )
         return author
+
+
+@dataclass
+class _PendingImage:
+    """A picture checked during validation, stored only when its record is written."""
+
+    data: bytes
+    name: str
+    alt: str
+    credit: str
+
+
+def _same_picture(image: Image, pending: _PendingImage) -> bool:
+    if (image.alt_text, image.credit) != (pending.alt, pending.credit):
+        return False
+    try:
+        with image.file.open("rb") as handle:
+            return bool(handle.read() == pending.data)
+    except OSError:
+        return False
 
 
 def _comparable(snapshot: dict[str, Any]) -> dict[str, Any]:

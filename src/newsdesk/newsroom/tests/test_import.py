@@ -228,7 +228,7 @@ def test_disallowed_markup_in_a_block_fails_the_whole_record(tmp_path):
                 "text": 'Hallo <script>alert("x")</script><span onclick="x()">da</span>',
             },
             {"type": "subheading", "text": "Mit <em>Auszeichnung</em>"},
-            {"type": "image", "src": "bild.jpg"},
+            {"type": "video", "src": "clip.mp4"},
         ],
     )
     code, _out, err = run_import(write_json(tmp_path / "a.json", [record]))
@@ -236,7 +236,10 @@ def test_disallowed_markup_in_a_block_fails_the_whole_record(tmp_path):
     assert code == 1
     assert "body block 2 (paragraph) text: These tags are not allowed: <script>, <span>" in err
     assert "body block 3 (subheading) text: Subheadings and quotes are plain text" in err
-    assert "body block 4: type must be one of paragraph, subheading, quote, factbox" in err
+    assert (
+        "body block 4: type must be one of paragraph, subheading, quote, factbox, image, "
+        'not "video".' in err
+    )
     # Nothing of the record was written: no article, no authors, no blocks.
     assert Article.objects.count() == 0 and Author.objects.count() == 0
     assert Block.objects.count() == 0
@@ -591,6 +594,17 @@ def test_atom_feed_with_create_sections(tmp_path):
     assert "1 imported" in out
 
 
+def _png_bytes() -> bytes:
+    from PIL import Image as Picture
+
+    buffer = io.BytesIO()
+    Picture.new("RGB", (8, 8), (20, 120, 60)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG_BYTES = _png_bytes()
+
+
 class _FeedHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
         if self.path == "/slow":
@@ -600,9 +614,15 @@ class _FeedHandler(http.server.BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
         elif self.path == "/api/artikel":
-            body = json.dumps([STAATSBESUCH]).encode()
+            picture = {"type": "image", "src": "bilder/graz.png", "alt": "Graz von oben"}
+            record = dict(STAATSBESUCH, body=[picture, *STAATSBESUCH["body"]])
+            body = json.dumps([record]).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
+        elif self.path == "/api/bilder/graz.png":
+            body = PNG_BYTES
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
         else:
             body = b"not here"
             self.send_response(404)
@@ -641,9 +661,12 @@ def test_feed_from_a_local_http_server(feed_server):
 
 def test_json_from_a_local_http_server_by_content_type(feed_server):
     make_section("politik", "Politik")
-    code, _out, _err = run_import(f"{feed_server}/api/artikel")
-    assert code == 0
-    assert Article.objects.filter(external_id="altsystem-1001").exists()
+    code, _out, err = run_import(f"{feed_server}/api/artikel")
+    assert code == 0, err
+    first = Article.objects.get(external_id="altsystem-1001").blocks.select_related("image")[0]
+    assert first.kind == "image" and first.image.alt_text == "Graz von oben"
+    with first.image.file.open("rb") as handle:
+        assert handle.read() == PNG_BYTES  # fetched from the URL relative to the JSON's
 
 
 def test_unreachable_or_slow_urls_exit_with_2(feed_server):
@@ -681,3 +704,103 @@ def test_the_documented_examples_import_as_described(tmp_path):
     code, out, err = run_import(str(tmp_path / "beispiel.jsonl"), "--update")
     assert code == 0, err
     assert "0 imported, 2 updated" in out
+
+
+def _png(path: Path, colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    from PIL import Image as Picture
+
+    buffer = io.BytesIO()
+    Picture.new("RGB", (16, 9), colour).save(buffer, format="PNG")
+    path.write_bytes(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def _stored_image_files() -> set[str]:
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT) / "images"
+    return {str(p) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def test_image_blocks_from_files_next_to_the_json(tmp_path):
+    from newsdesk.newsroom.models import Image
+
+    make_section("politik", "Politik")
+    (tmp_path / "bilder").mkdir()
+    picture = _png(tmp_path / "bilder" / "Rathaus Graz.png")
+    record = dict(
+        STAATSBESUCH,
+        body=[
+            {
+                "type": "image",
+                "src": "bilder/Rathaus Graz.png",
+                "alt": "Das Grazer Rathaus",
+                "caption": "Empfang vor dem Rathaus",
+                "credit": "Foto: Stadt Graz",
+            },
+            {"type": "paragraph", "text": "Danach ging es zur Universität."},
+        ],
+    )
+    path = write_json(tmp_path / "a.json", [record])
+
+    code, _out, err = run_import(path)
+
+    assert code == 0, err
+    block = Article.objects.get(external_id="altsystem-1001").blocks.select_related("image")[0]
+    assert block.kind == "image" and block.caption == "Empfang vor dem Rathaus"
+    assert block.image.alt_text == "Das Grazer Rathaus"
+    assert block.image.credit == "Foto: Stadt Graz"
+    assert block.image.file.name.endswith(".png") and "rathaus-graz" in block.image.file.name
+    with block.image.file.open("rb") as handle:
+        assert handle.read() == picture
+
+    # Re-importing the same picture with --update keeps the stored image (nothing changed).
+    code, out, _err = run_import(path, "--update")
+    assert code == 0 and "unchanged since the last import" in out
+    assert Image.objects.count() == 1
+
+
+def test_bad_image_blocks_fail_the_record_and_store_no_file(tmp_path):
+    from newsdesk.newsroom.models import Image
+
+    make_section("politik", "Politik")
+    (tmp_path / "kein-bild.png").write_text("Das ist kein Bild.", encoding="utf-8")
+    from PIL import Image as Picture
+
+    Picture.new("RGB", (4, 4)).save(tmp_path / "alt.bmp", format="BMP")
+    before = _stored_image_files()
+    record = dict(
+        STAATSBESUCH,
+        body=[
+            {"type": "image", "src": "kein-bild.png", "alt": "Kein Bild"},
+            {"type": "image", "src": "fehlt.jpg", "alt": "Fehlt"},
+            {"type": "image", "src": "alt.bmp", "alt": "Bitmap"},
+            {"type": "image", "src": "ftp://example.org/x.png", "alt": "FTP"},
+            {"type": "image", "src": "alt.bmp"},
+        ],
+    )
+
+    code, _out, err = run_import(write_json(tmp_path / "a.json", [record]))
+
+    assert code == 1
+    assert "body block 1 (image) src: " in err and "kein-bild.png is not a picture" in err
+    assert "body block 2 (image) src: Cannot read " in err and "No such file or directory" in err
+    assert "alt.bmp is a BMP picture; use JPEG, PNG, GIF or WebP." in err
+    assert "body block 4 (image) src: ftp://example.org/x.png: give an http(s) URL" in err
+    assert "body block 5 (image) alt: this field is required." in err
+    assert Image.objects.count() == 0 and Article.objects.count() == 0
+    assert _stored_image_files() == before
+
+
+def test_dry_run_with_images_stores_no_file(tmp_path):
+    from newsdesk.newsroom.models import Image
+
+    _png(tmp_path / "foto.png")
+    before = _stored_image_files()
+    record = dict(STAATSBESUCH, body=[{"type": "image", "src": "foto.png", "alt": "Ein Foto"}])
+    code, out, _err = run_import(
+        write_json(tmp_path / "a.json", [record]), "--dry-run", "--create-sections"
+    )
+    assert code == 0 and "[1/1] would import" in out
+    assert Image.objects.count() == 0 and Article.objects.count() == 0
+    assert _stored_image_files() == before

@@ -83,6 +83,7 @@ class Command(BaseCommand):
                 draft=options["draft"],
                 update=options["update"],
                 dry_run=options["dry_run"],
+                timeout=options["timeout"],
             )
         except ImportInputError as exc:
             raise CommandError(str(exc), returncode=EXIT_INPUT_UNREADABLE) from None
