@@ -165,7 +165,8 @@ _site_languages = env_languages("NEWSDESK_LANGUAGES", ["de", "en"], KNOWN_LANGUA
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", _site_languages[0])
 if LANGUAGE_CODE not in _site_languages:
     raise ConfigError(
-        f"LANGUAGE_CODE={LANGUAGE_CODE!r} must be one of NEWSDESK_LANGUAGES ({','.join(_site_languages)})"
+        f"LANGUAGE_CODE={LANGUAGE_CODE!r} must be one of NEWSDESK_LANGUAGES "
+        f"({','.join(_site_languages)})"
     )
 LANGUAGES = [(code, KNOWN_LANGUAGES[code]) for code in _site_languages]
 TIME_ZONE = env_timezone("TIME_ZONE", "Europe/Vienna")
