@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from newsdesk.newsroom import actions
+from newsdesk.newsroom import actions, seo
 from newsdesk.newsroom.diffing import diff_snapshots
 from newsdesk.newsroom.forms import ArticleAdminForm, BlockForm, BlockFormSet, SectionAdminForm
 from newsdesk.newsroom.models import Article, Author, Block, Image, Revision, Section
@@ -50,7 +50,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("image"))
     def thumbnail(self, obj: Image) -> str:
-        return format_html('<img src="{}" alt="" style="max-height:3rem">', obj.file.url)
+        return format_html('<img src="{}" alt="" height="48">', obj.file.url)
 
 
 class BlockInline(admin.StackedInline):
@@ -133,7 +133,21 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     ]
     change_form_template = "admin/newsroom/article/change_form.html"
+    view_on_site = False  # the change form links to the reader page in the article's language
     actions = ["publish_selected", "unpublish_selected"]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        article = Article.objects.filter(pk=object_id).select_related("section").first()
+        extra_context = dict(extra_context or {})
+        if article is not None:
+            extra_context["reader_url"] = seo.article_path(article)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self) -> list:
         own = [

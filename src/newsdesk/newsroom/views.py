@@ -26,11 +26,20 @@ def front_page(request: HttpRequest) -> HttpResponse:
         bucket = by_section.get(article.section_id)
         if bucket is not None and len(bucket) < FRONT_PAGE_PER_SECTION:
             bucket.append(article)
+    top = recent[0] if recent else None
+    top_image = (
+        Block.objects.filter(article=top, kind=Block.Kind.IMAGE, image__isnull=False)
+        .select_related("image")
+        .first()
+        if top
+        else None
+    )
     return render(
         request,
         "newsroom/front_page.html",
         {
-            "top": recent[0] if recent else None,
+            "top": top,
+            "top_image": top_image,
             "latest": recent[1 : FRONT_PAGE_LATEST + 1],
             "section_groups": [
                 (section, by_section[section.id]) for section in sections if by_section[section.id]

@@ -311,3 +311,11 @@ def test_revisions_are_read_only(client_for):
     client.post(f"/admin/newsroom/revision/{revision.pk}/change/", {"note": "hacked"})
     revision.refresh_from_db()
     assert revision.snapshot == before and revision.note != "hacked"
+
+
+def test_change_form_links_to_the_reader_page_in_the_article_language(client_for):
+    article = make_article()
+    html = client_for("editor").get(f"/admin/newsroom/article/{article.pk}/change/")
+    text = html.content.decode()
+    assert f'href="/de/politik/{article.slug}/"' in text  # the back office itself is English
+    assert text.count("View on site") == 1
