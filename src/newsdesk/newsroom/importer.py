@@ -426,6 +426,8 @@ def _record_from_json(item: Any, location: str, image_base: str = "") -> Record:
     external_id = item.get("id")
     if isinstance(external_id, int) and not isinstance(external_id, bool):
         external_id = str(external_id)
+    if isinstance(external_id, str):
+        external_id = external_id.strip()
     if external_id is None or external_id == "":
         fields.error(
             "id", _("this field is required (it recognises the article on a second import).")
@@ -810,7 +812,8 @@ class _BodyConverter(HTMLParser):
         elif tag in _BLOCK_LEVEL:
             if self._quote_depth:
                 self._parts.append(" ")
-            else:
+            elif not re.fullmatch(r"\s*\d+\. \s*", "".join(self._parts)):
+                # (A list item's number stays with the <p> that follows it.)
                 self._flush()
         elif tag == "br":
             self._parts.append("<br>" if self._kind == "paragraph" else " ")

@@ -323,6 +323,25 @@ def test_html_conversion_balances_sloppy_markup():
     assert notes == []
 
 
+def test_html_list_items_holding_paragraphs_keep_their_numbers():
+    blocks, _notes = html_to_blocks(
+        "<ol><li><p>Anmeldung im <em>Rathaus</em></p></li><li><p>Abgabe bis Freitag</p></li></ol>"
+        "<ul><li><p>Ohne Nummer</p></li></ul>"
+    )
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "1. Anmeldung im <em>Rathaus</em>"),
+        ("paragraph", "2. Abgabe bis Freitag"),
+        ("paragraph", "Ohne Nummer"),
+    ]
+
+
+def test_blank_id_is_reported(tmp_path):
+    make_section("wien", "Wien")
+    code, _out, err = run_import(write_json(tmp_path / "a.json", [dict(GEMEINDERAT, id="  ")]))
+    assert code == 1 and "id: this field is required" in err
+    assert Article.objects.count() == 0
+
+
 def test_jsonl_reports_malformed_lines_by_number_and_imports_the_rest(tmp_path):
     make_section("politik", "Politik")
     make_section("wien", "Wien")
