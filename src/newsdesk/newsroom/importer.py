@@ -74,6 +74,8 @@ BLOCK_TYPES: dict[str, frozenset[str]] = {
     "factbox": frozenset({"title", "text"}),
     "image": frozenset({"src", "alt", "caption", "credit"}),
 }
+# Article fields that JSON records give under the same name.
+ARTICLE_INPUT_FIELDS = ("headline", "kicker", "lead", "byline", "language", "slug", "canonical_url")
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 # Image formats browsers show, and the file name extension each is stored with.
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -1146,7 +1148,11 @@ class Importer:
             article.slug = data.slug
         elif existing is None:
             article.slug = _unique_slug(Article, _slugify(data.headline), 200)
-        exclude = []
+        # Fields the reading already found wrong are not reported a second time.
+        reported = {message.split(":", 1)[0] for message in errors}
+        exclude = [name for name in ARTICLE_INPUT_FIELDS if name in reported]
+        if "id" in reported:
+            exclude.append("external_id")
         if section is not None and section.pk is not None:
             article.section = section
         else:

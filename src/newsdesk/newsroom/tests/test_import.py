@@ -105,6 +105,7 @@ def test_json_array_imports_good_records_and_reports_bad_ones_by_item(tmp_path):
     assert "[3/4] imported: “Gemeinderat beschließt grüne Welle für Radfahrer”" in out
     assert "[4/4] failed: “Festwochen eröffnet”" in out
     assert "item 2 ((no headline)): headline: this field is required." in err
+    assert err.count("item 2 ") == 1  # the missing headline is reported once
     assert (
         "item 4 (“Festwochen eröffnet”): section: there is no section kultur "
         "(create it first or add --create-sections)."
