@@ -567,6 +567,10 @@ def run(args: argparse.Namespace) -> int:
                     )
     print()
     print(table(results))
+    print(
+        f"\nload average at the end: {os.getloadavg()[0]:.2f} (other work on this machine "
+        "shares its CPUs with the server and the client)"
+    )
     errors = sum(result.error_count for result in results)
     if errors:
         print(
