@@ -20,8 +20,9 @@ class EngineError(Exception):
 
 
 class UnsupportedLanguagePair(EngineError):
-    def __init__(self, source: str, target: str, engine: str) -> None:
-        super().__init__(f"{engine} cannot translate from {source!r} to {target!r}")
+    def __init__(self, source: str, target: str, engine: str, hint: str = "") -> None:
+        message = f"{engine} cannot translate from {source!r} to {target!r}"
+        super().__init__(f"{message}; {hint}" if hint else message)
         self.source = source
         self.target = target
 

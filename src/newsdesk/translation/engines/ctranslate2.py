@@ -1,0 +1,157 @@
+"""The default engine: OPUS-MT / Marian and Argos models run by CTranslate2 (CPU int8 or GPU).
+
+Models are the ones ``newsdesk models install`` put under the model directory, one per pair.
+Each is loaded on first use and stays loaded, shared by every request of the process. A pair
+without its own model is translated through English when both halves are installed.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from newsdesk.translation.engines import EngineError, TranslationEngine, UnsupportedLanguagePair
+from newsdesk.translation.modelstore import InstalledModel, installed_models
+
+PIVOT = "en"
+
+
+class _Loaded:
+    def __init__(
+        self, model: InstalledModel, translator: Any, source_spm: Any, target_spm: Any
+    ) -> None:
+        self.model = model
+        self.translator = translator
+        self.source_spm = source_spm
+        self.target_spm = target_spm
+
+
+class CTranslate2Engine(TranslationEngine):
+    name = "ctranslate2"
+
+    def __init__(
+        self,
+        model_dir: str,
+        device: str = "cpu",
+        compute_type: str = "int8",
+        inter_threads: int = 1,
+        intra_threads: int = 0,
+        beam_size: int = 4,
+        max_batch_tokens: int = 2048,
+        max_decoding_length: int = 512,
+        pivot: str = PIVOT,
+    ) -> None:
+        self.model_dir = Path(model_dir)
+        self.device = device
+        self.compute_type = compute_type
+        self.inter_threads = inter_threads
+        self.intra_threads = intra_threads
+        self.beam_size = beam_size
+        self.max_batch_tokens = max_batch_tokens
+        self.max_decoding_length = max_decoding_length
+        self.pivot = pivot
+        self._loaded: dict[str, _Loaded] = {}
+        self._lock = threading.Lock()
+        self.loads = 0  # how many models this engine has loaded (they stay loaded)
+
+    # -- which pairs ------------------------------------------------------------------
+
+    def _models(self) -> dict[str, InstalledModel]:
+        return {model.pair: model for model in installed_models(self.model_dir)}
+
+    def _route(self, source: str, target: str) -> list[str] | None:
+        models = self._models()
+        if f"{source}-{target}" in models:
+            return [f"{source}-{target}"]
+        first, second = f"{source}-{self.pivot}", f"{self.pivot}-{target}"
+        if source != self.pivot and target != self.pivot and first in models and second in models:
+            return [first, second]
+        return None
+
+    def language_pairs(self) -> set[tuple[str, str]]:
+        direct = {(m.source, m.target) for m in self._models().values()}
+        pairs = set(direct)
+        for source, middle in direct:
+            for middle_again, target in direct:
+                if middle == self.pivot == middle_again and source != target:
+                    pairs.add((source, target))
+        return pairs
+
+    def can_translate(self, source: str, target: str) -> bool:
+        return self._route(source, target) is not None
+
+    def model_version(self, source: str, target: str) -> str:
+        route = self._route(source, target)
+        if route is None:
+            raise UnsupportedLanguagePair(source, target, self.name)
+        models = self._models()
+        return "ctranslate2:" + "+".join(models[pair].label for pair in route)
+
+    def check_pair(self, source: str, target: str) -> None:
+        if self._route(source, target) is None:
+            raise UnsupportedLanguagePair(
+                source,
+                target,
+                self.name,
+                f"no model is installed for {source}-{target} (nor through {self.pivot}): "
+                f"run newsdesk models install {source}-{target}",
+            )
+
+    # -- running ----------------------------------------------------------------------
+
+    def _load(self, pair: str) -> _Loaded:
+        with self._lock:
+            loaded = self._loaded.get(pair)
+            if loaded is not None:
+                return loaded
+            model = self._models().get(pair)
+            if model is None:
+                raise EngineError(f"no model installed for {pair}")
+            import ctranslate2
+            import sentencepiece as spm
+
+            try:
+                translator = ctranslate2.Translator(
+                    str(model.path),
+                    device=self.device,
+                    compute_type=self.compute_type,
+                    inter_threads=self.inter_threads,
+                    intra_threads=self.intra_threads,
+                )
+                source_spm = spm.SentencePieceProcessor(model_file=str(model.path / "source.spm"))
+                target_spm = spm.SentencePieceProcessor(model_file=str(model.path / "target.spm"))
+            except (RuntimeError, OSError, ValueError) as exc:
+                raise EngineError(f"the model for {pair} cannot be loaded: {exc}") from None
+            loaded = _Loaded(model, translator, source_spm, target_spm)
+            self._loaded[pair] = loaded
+            self.loads += 1
+            return loaded
+
+    def _translate_pair(self, segments: list[str], pair: str) -> list[str]:
+        loaded = self._load(pair)
+        batch = [loaded.source_spm.encode(text, out_type=str) for text in segments]
+        longest = max((len(tokens) for tokens in batch), default=0)
+        try:
+            results = loaded.translator.translate_batch(
+                batch,
+                beam_size=self.beam_size,
+                max_batch_size=self.max_batch_tokens,
+                batch_type="tokens",
+                max_decoding_length=min(self.max_decoding_length, 2 * longest + 10),
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(f"CTranslate2 failed on {pair}: {exc}") from None
+        return [loaded.target_spm.decode(result.hypotheses[0]) for result in results]
+
+    def translate(self, segments: list[str], source: str, target: str) -> list[str]:
+        route = self._route(source, target)
+        if route is None:
+            self.check_pair(source, target)
+            return []  # not reached: check_pair raised
+        if not segments:
+            return []
+        outputs = segments
+        for pair in route:
+            outputs = self._translate_pair(outputs, pair)
+        return outputs

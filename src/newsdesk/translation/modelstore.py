@@ -1,0 +1,473 @@
+"""Installed translation models: download, verify, convert and install them atomically.
+
+Each language pair lives in ``NEWSDESK_MODEL_DIR/<source>-<target>/`` as a CTranslate2 model
+(``model.bin``, ``config.json``, vocabulary) with ``source.spm``/``target.spm`` beside it and a
+``newsdesk-model.json`` manifest: name, version, where it came from, the archive's SHA-256 and
+the SHA-256 of every file (for ``verify``). Installing builds the new directory beside the old
+one and swaps it in with a rename, so a failed or interrupted install leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+MANIFEST = "newsdesk-model.json"
+PAIR = re.compile(r"^[a-z]{2,3}-[a-z]{2,3}$")
+
+# Where the OPUS-MT releases of the pairs newsdesk is usually run with are published. The
+# project publishes no checksums for them: the SHA-256 is computed and recorded at install
+# time (pass --sha256, or use an index with checksums, to have it verified).
+OPUS_MT_RELEASES = {
+    "de-en": (
+        "opus-mt-de-en",
+        "opus-2020-02-26",
+        "https://object.pouta.csc.fi/OPUS-MT-models/de-en/opus-2020-02-26.zip",
+    ),
+    "en-de": (
+        "opus-mt-en-de",
+        "opus-2020-02-26",
+        "https://object.pouta.csc.fi/OPUS-MT-models/en-de/opus-2020-02-26.zip",
+    ),
+}
+
+Progress = Callable[[int, int | None], None]  # (bytes so far, total or None)
+
+
+class ModelError(Exception):
+    """Installing, removing or verifying a model failed; the message says why."""
+
+
+@dataclass(frozen=True)
+class InstalledModel:
+    pair: str
+    name: str
+    version: str
+    path: Path
+    origin: str
+    sha256: str
+    files: dict[str, str]
+
+    @property
+    def source(self) -> str:
+        return self.pair.split("-")[0]
+
+    @property
+    def target(self) -> str:
+        return self.pair.split("-")[1]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    def size(self) -> int:
+        return sum(
+            (self.path / name).stat().st_size for name in self.files if (self.path / name).exists()
+        )
+
+
+def check_pair(pair: str) -> str:
+    if not PAIR.match(pair):
+        raise ModelError(f"{pair!r} is not a language pair; write it like de-en")
+    return pair
+
+
+def read_manifest(directory: Path) -> InstalledModel | None:
+    try:
+        data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return InstalledModel(
+        pair=data["pair"],
+        name=data["name"],
+        version=data["version"],
+        path=directory,
+        origin=data.get("origin", ""),
+        sha256=data.get("sha256", ""),
+        files=dict(data.get("files", {})),
+    )
+
+
+def installed_models(model_dir: Path) -> list[InstalledModel]:
+    if not model_dir.is_dir():
+        return []
+    found = []
+    for child in sorted(model_dir.iterdir()):
+        if child.is_dir() and PAIR.match(child.name):
+            model = read_manifest(child)
+            if model is not None:
+                found.append(model)
+    return found
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- downloading -----------------------------------------------------------------------
+
+
+def download(
+    url: str,
+    destination: Path,
+    *,
+    expected_sha256: str = "",
+    progress: Progress | None = None,
+    timeout: float = 60.0,
+) -> str:
+    """Stream url into destination; returns its SHA-256. On any failure nothing is left."""
+    import httpx
+
+    partial = destination.with_name(destination.name + ".part")
+    digest = hashlib.sha256()
+    received = 0
+    try:
+        with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
+            if response.status_code != 200:
+                raise ModelError(f"{url} answered HTTP {response.status_code}")
+            length_header = response.headers.get("content-length")
+            total = int(length_header) if length_header and length_header.isdigit() else None
+            with partial.open("wb") as handle:
+                for chunk in response.iter_bytes(1 << 16):
+                    handle.write(chunk)
+                    digest.update(chunk)
+                    received += len(chunk)
+                    if progress:
+                        progress(received, total)
+            if total is not None and received != total:
+                raise ModelError(
+                    f"download of {url} was interrupted after {received} of {total} bytes"
+                )
+    except httpx.HTTPError as exc:
+        partial.unlink(missing_ok=True)
+        raise ModelError(f"download of {url} failed after {received} bytes: {exc}") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    actual = digest.hexdigest()
+    if expected_sha256 and actual != expected_sha256.lower():
+        partial.unlink(missing_ok=True)
+        raise ModelError(
+            f"checksum mismatch for {url}: expected {expected_sha256}, got {actual}; "
+            "the file was discarded"
+        )
+    partial.replace(destination)
+    return actual
+
+
+def resolve_release(pair: str, index_url: str = "", timeout: float = 30.0) -> dict[str, str]:
+    """Where to download a pair: from the JSON index at index_url, or the built-in list.
+
+    The index is ``{"models": [{"pair", "name", "version", "url", "sha256"}]}``; a relative
+    url is taken relative to the index.
+    """
+    check_pair(pair)
+    if index_url:
+        import httpx
+
+        try:
+            response = httpx.get(index_url, timeout=timeout, follow_redirects=True)
+            response.raise_for_status()
+            entries = response.json()["models"]
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"the model index {index_url} cannot be read: {exc}") from None
+        for entry in entries:
+            if isinstance(entry, dict) and entry.get("pair") == pair and entry.get("url"):
+                return {
+                    "name": str(entry.get("name") or f"model-{pair}"),
+                    "version": str(entry.get("version") or "unknown"),
+                    "url": urljoin(index_url, str(entry["url"])),
+                    "sha256": str(entry.get("sha256") or ""),
+                }
+        raise ModelError(f"the model index {index_url} has no model for {pair}")
+    if pair not in OPUS_MT_RELEASES:
+        raise ModelError(
+            f"no known release for {pair}; use --from PATH or --url URL, or set "
+            "NEWSDESK_MODEL_INDEX_URL to an index that lists it"
+        )
+    name, version, url = OPUS_MT_RELEASES[pair]
+    return {"name": name, "version": version, "url": url, "sha256": ""}
+
+
+# --- installing ------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _without_pytorch() -> Iterator[None]:
+    """Import CTranslate2's converters without PyTorch.
+
+    Importing ``ctranslate2.converters`` imports PyTorch and transformers when they are
+    installed (for its Hugging Face converter; ~9 s); the OPUS-MT converter needs neither.
+    """
+    blocked = [
+        name for name in ("torch", "transformers", "huggingface_hub") if name not in sys.modules
+    ]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+
+
+def convert_opus_mt(release_dir: Path, output_dir: Path, quantization: str = "int8") -> None:
+    """An OPUS-MT (Marian) release directory to a CTranslate2 model (no PyTorch needed)."""
+    if "ctranslate2.converters" not in sys.modules:
+        with _without_pytorch():
+            import ctranslate2.converters  # noqa: F401
+    from ctranslate2.converters import OpusMTConverter
+
+    try:
+        OpusMTConverter(str(release_dir)).convert(
+            str(output_dir), quantization=quantization, force=True
+        )
+    except (OSError, KeyError, ValueError, TypeError) as exc:
+        raise ModelError(f"the OPUS-MT release cannot be converted: {exc}") from None
+    for name in ("source.spm", "target.spm"):
+        shutil.copy2(release_dir / name, output_dir / name)
+
+
+def _languages_from_readme(release_dir: Path) -> tuple[str, str] | None:
+    try:
+        text = (release_dir / "README.md").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    source = re.search(r"source language\(s\):\s*([a-z]{2,3})\b", text)
+    target = re.search(r"target language\(s\):\s*([a-z]{2,3})\b", text)
+    return (source.group(1), target.group(1)) if source and target else None
+
+
+def _find_root(directory: Path, marker: str) -> Path | None:
+    """The directory holding `marker` (archives often wrap everything in one folder)."""
+    if (directory / marker).exists():
+        return directory
+    for candidate in sorted(directory.rglob(marker)):
+        return candidate.parent
+    return None
+
+
+def _prepare(source_dir: Path, staging: Path, pair: str | None) -> tuple[str, str, str]:
+    """Turn an unpacked release into a model in staging; returns (pair, format, name hint)."""
+    opus = _find_root(source_dir, "decoder.yml")
+    if opus is not None:
+        languages = _languages_from_readme(opus)
+        found_pair = f"{languages[0]}-{languages[1]}" if languages else None
+        pair = pair or found_pair
+        if not pair:
+            raise ModelError("the release does not say its languages; pass --pair, e.g. de-en")
+        for needed in ("source.spm", "target.spm"):
+            if not (opus / needed).exists():
+                raise ModelError(f"the OPUS-MT release lacks {needed}")
+        convert_opus_mt(opus, staging)
+        return pair, "opus-mt", f"opus-mt-{pair}"
+    argos = _find_root(source_dir, "metadata.json")
+    if argos is not None and (argos / "model" / "model.bin").exists():
+        try:
+            metadata = json.loads((argos / "metadata.json").read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise ModelError(f"the Argos package's metadata.json is not JSON: {exc}") from None
+        found_pair = f"{metadata.get('from_code')}-{metadata.get('to_code')}"
+        pair = pair or found_pair
+        spm_file = argos / "sentencepiece.model"
+        if not spm_file.exists():
+            raise ModelError("only Argos packages with sentencepiece.model are supported")
+        shutil.copytree(argos / "model", staging, dirs_exist_ok=True)
+        shutil.copy2(spm_file, staging / "source.spm")
+        shutil.copy2(spm_file, staging / "target.spm")
+        return pair, "argos", f"argos-{pair}-{metadata.get('package_version', '')}".rstrip("-")
+    ct2 = _find_root(source_dir, "model.bin")
+    if ct2 is not None and (ct2 / "source.spm").exists() and (ct2 / "target.spm").exists():
+        if not pair:
+            manifest = read_manifest(ct2)
+            pair = manifest.pair if manifest else None
+        if not pair:
+            raise ModelError("a bare CTranslate2 model does not say its languages; pass --pair")
+        shutil.copytree(ct2, staging, dirs_exist_ok=True)
+        (staging / MANIFEST).unlink(missing_ok=True)
+        return pair, "ctranslate2", f"ct2-{pair}"
+    raise ModelError(
+        "not a model: expected an OPUS-MT release (decoder.yml, .npz, .spm), an Argos "
+        "package (metadata.json, model/) or a CTranslate2 model with source/target.spm"
+    )
+
+
+def _check_loads(directory: Path) -> None:
+    import ctranslate2
+    import sentencepiece as spm
+
+    try:
+        ctranslate2.Translator(str(directory), device="cpu", compute_type="int8")
+        spm.SentencePieceProcessor(model_file=str(directory / "source.spm"))
+        spm.SentencePieceProcessor(model_file=str(directory / "target.spm"))
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise ModelError(f"the installed model does not load: {exc}") from None
+
+
+def install_from_path(
+    path: Path,
+    model_dir: Path,
+    *,
+    pair: str | None = None,
+    name: str = "",
+    version: str = "",
+    origin: str = "",
+    archive_sha256: str = "",
+    expected_sha256: str = "",
+    replace: bool = True,
+) -> InstalledModel:
+    """Install from a zip/.argosmodel file or an unpacked directory, atomically."""
+    path = Path(path)
+    if not path.exists():
+        raise ModelError(f"{path} does not exist")
+    if pair:
+        check_pair(pair)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    if path.is_file():
+        archive_sha256 = archive_sha256 or sha256_file(path)
+        if expected_sha256 and archive_sha256 != expected_sha256.lower():
+            raise ModelError(
+                f"checksum mismatch for {path}: expected {expected_sha256}, got {archive_sha256}"
+            )
+    work = Path(tempfile.mkdtemp(prefix=".install-", dir=model_dir))
+    try:
+        if path.is_file():
+            if not zipfile.is_zipfile(path):
+                raise ModelError(f"{path} is neither a directory nor a zip archive")
+            unpacked = work / "unpacked"
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    target = (unpacked / member).resolve()
+                    if not target.is_relative_to(unpacked.resolve()):
+                        raise ModelError(f"{path} holds a file outside its folder: {member}")
+                archive.extractall(unpacked)  # noqa: S202  (members checked above)
+        else:
+            unpacked = path
+        staging = work / "model"
+        staging.mkdir()
+        found_pair, fmt, name_hint = _prepare(unpacked, staging, pair)
+        check_pair(found_pair)
+        destination = model_dir / found_pair
+        if destination.exists() and not replace:
+            raise ModelError(f"{found_pair} is already installed; remove it first or use --force")
+        files = {
+            str(p.relative_to(staging)): sha256_file(p)
+            for p in sorted(staging.rglob("*"))
+            if p.is_file()
+        }
+        manifest = {
+            "pair": found_pair,
+            "name": name or name_hint,
+            "version": version or "unknown",
+            "format": fmt,
+            "origin": origin or str(path),
+            "sha256": archive_sha256,
+            "installed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "files": files,
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _check_loads(staging)
+        # Swap in: the old model (if any) moves aside first, then the new one takes its name.
+        old = work / "old"
+        if destination.exists():
+            os.replace(destination, old)
+        os.replace(staging, destination)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    installed = read_manifest(destination)
+    assert installed is not None
+    return installed
+
+
+def install_pair(
+    pair: str,
+    model_dir: Path,
+    *,
+    index_url: str = "",
+    url: str = "",
+    expected_sha256: str = "",
+    progress: Progress | None = None,
+    replace: bool = True,
+) -> InstalledModel:
+    """Download a pair's release (from url, the index or the built-in list) and install it."""
+    check_pair(pair)
+    release = (
+        {"name": "", "version": "", "url": url, "sha256": ""}
+        if url
+        else resolve_release(pair, index_url)
+    )
+    expected = expected_sha256 or release["sha256"]
+    model_dir.mkdir(parents=True, exist_ok=True)
+    downloads = Path(tempfile.mkdtemp(prefix=".download-", dir=model_dir))
+    try:
+        archive = downloads / "release.zip"
+        actual = download(release["url"], archive, expected_sha256=expected, progress=progress)
+        return install_from_path(
+            archive,
+            model_dir,
+            pair=pair,
+            name=release["name"],
+            version=release["version"],
+            origin=release["url"],
+            archive_sha256=actual,
+            replace=replace,
+        )
+    finally:
+        shutil.rmtree(downloads, ignore_errors=True)
+
+
+def remove(pair: str, model_dir: Path) -> InstalledModel:
+    check_pair(pair)
+    model = read_manifest(model_dir / pair)
+    if model is None:
+        raise ModelError(f"no model is installed for {pair}")
+    trash = Path(tempfile.mkdtemp(prefix=".remove-", dir=model_dir))
+    os.replace(model_dir / pair, trash / pair)
+    shutil.rmtree(trash, ignore_errors=True)
+    return model
+
+
+def verify(model: InstalledModel) -> list[str]:
+    """Problems with an installed model (missing or changed files, does not load)."""
+    problems = []
+    for name, expected in sorted(model.files.items()):
+        file = model.path / name
+        if not file.exists():
+            problems.append(f"{name} is missing")
+        elif sha256_file(file) != expected:
+            problems.append(f"{name} has changed since it was installed")
+    if not problems:
+        try:
+            _check_loads(model.path)
+        except ModelError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def describe(model: InstalledModel) -> dict[str, Any]:
+    return {
+        "pair": model.pair,
+        "name": model.name,
+        "version": model.version,
+        "size": model.size(),
+        "path": str(model.path),
+        "origin": model.origin,
+    }
