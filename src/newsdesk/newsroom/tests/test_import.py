@@ -824,3 +824,17 @@ def test_dry_run_with_images_stores_no_file(tmp_path):
     assert code == 0 and "[1/1] would import" in out
     assert Image.objects.count() == 0 and Article.objects.count() == 0
     assert _stored_image_files() == before
+
+
+def test_user_option_records_who_imported(tmp_path, users):
+    make_section("politik", "Politik")
+    path = write_json(tmp_path / "a.json", [STAATSBESUCH])
+    code, _out, err = run_import(path, "--user", "niemand")
+    assert code == 2 and "There is no user niemand." in err
+    assert Article.objects.count() == 0
+
+    code, _out, err = run_import(path, "--user", "editor")
+    assert code == 0, err
+    article = Article.objects.get()
+    assert article.created_by == users["editor"]
+    assert {revision.user for revision in article.revisions.all()} == {users["editor"]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -62,6 +63,11 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="check everything and report, but write nothing"
         )
         parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="the account the revisions and new articles are recorded under",
+        )
+        parser.add_argument(
             "--timeout",
             type=float,
             default=30.0,
@@ -74,6 +80,14 @@ class Command(BaseCommand):
             raise CommandError(
                 _("--timeout must be more than 0 seconds."), returncode=EXIT_INPUT_UNREADABLE
             )
+        acting_user = None
+        if options["user"]:
+            acting_user = get_user_model().objects.filter(username=options["user"]).first()
+            if acting_user is None:
+                raise CommandError(
+                    _("There is no user %(username)s.") % {"username": options["user"]},
+                    returncode=EXIT_INPUT_UNREADABLE,
+                )
         try:
             source = load_source(options["source"], timeout=options["timeout"])
             records = read_records(source, detect_format(source, options["format"]))
@@ -84,6 +98,7 @@ class Command(BaseCommand):
                 update=options["update"],
                 dry_run=options["dry_run"],
                 timeout=options["timeout"],
+                acting_user=acting_user,
             )
         except ImportInputError as exc:
             raise CommandError(str(exc), returncode=EXIT_INPUT_UNREADABLE) from None
