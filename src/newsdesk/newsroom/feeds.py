@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFee
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from newsdesk.newsroom.localization import attach_display
 from newsdesk.newsroom.markup import strip_tags_text
 from newsdesk.newsroom.models import Article, Section, published_articles
 
@@ -37,20 +37,21 @@ class LatestArticlesRss(Feed):
     def description(self, obj: Section | None) -> str:
         return _("The latest articles")
 
-    def items(self, obj: Section | None) -> QuerySet[Article]:
+    def items(self, obj: Section | None) -> list[Article]:
         articles = published_articles()
         if obj is not None:
             articles = articles.filter(section=obj)
-        return articles[:FEED_SIZE]
+        return attach_display(articles[:FEED_SIZE], get_language() or settings.LANGUAGE_CODE)
 
     def item_title(self, item: Article) -> str:
-        return f"{item.kicker}: {item.headline}" if item.kicker else item.headline
+        display = item.display  # type: ignore[attr-defined]
+        return f"{display.kicker}: {display.headline}" if display.kicker else display.headline
 
     def item_description(self, item: Article) -> str:
-        return strip_tags_text(item.lead)
+        return strip_tags_text(item.display.lead)  # type: ignore[attr-defined]
 
     def item_link(self, item: Article) -> str:
-        return item.get_absolute_url()
+        return item.display.url  # type: ignore[attr-defined]
 
     def item_guid(self, item: Article) -> str:
         return f"{settings.SITE_URL}/article/{item.pk}"

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 
 from newsdesk.newsroom import seo
 from newsdesk.newsroom.cache import cached_page
+from newsdesk.newsroom.localization import article_page_for, attach_display
 from newsdesk.newsroom.models import Article, Block, Section, published_articles
 
 FRONT_PAGE_LATEST = 12
@@ -27,6 +28,11 @@ def front_page(request: HttpRequest) -> HttpResponse:
         if bucket is not None and len(bucket) < FRONT_PAGE_PER_SECTION:
             bucket.append(article)
     top = recent[0] if recent else None
+    latest = recent[1 : FRONT_PAGE_LATEST + 1]
+    shown = {article.pk: article for article in [*recent[:1], *latest]}
+    for bucket in by_section.values():
+        shown.update((article.pk, article) for article in bucket)
+    attach_display(shown.values(), get_language() or settings.LANGUAGE_CODE)
     top_image = (
         Block.objects.filter(article=top, kind=Block.Kind.IMAGE, image__isnull=False)
         .select_related("image")
@@ -40,7 +46,7 @@ def front_page(request: HttpRequest) -> HttpResponse:
         {
             "top": top,
             "top_image": top_image,
-            "latest": recent[1 : FRONT_PAGE_LATEST + 1],
+            "latest": latest,
             "section_groups": [
                 (section, by_section[section.id]) for section in sections if by_section[section.id]
             ],
@@ -58,12 +64,14 @@ def section_page(request: HttpRequest, section: str) -> HttpResponse:
     page_number = request.GET.get("page", "1")
     if not page_number.isdigit() or not 1 <= int(page_number) <= paginator.num_pages:
         raise Http404("No such page")
+    page = paginator.page(int(page_number))
+    page.object_list = attach_display(page.object_list, get_language() or settings.LANGUAGE_CODE)
     return render(
         request,
         "newsroom/section_page.html",
         {
             "section": section_obj,
-            "page": paginator.page(int(page_number)),
+            "page": page,
             "sections": Section.objects.all(),
         },
     )
@@ -96,4 +104,7 @@ def article_page(request: HttpRequest, section: str, slug: str) -> HttpResponse:
     article = get_object_or_404(article_queryset(), slug=slug, status=Article.Status.PUBLISHED)
     if article.section.slug != section:
         return HttpResponsePermanentRedirect(article.get_absolute_url())
+    translated = article_page_for(request, article, get_language() or article.language)
+    if translated is not None:
+        return translated
     return render(request, "newsroom/article_page.html", article_context(article))
