@@ -62,9 +62,13 @@ def client_for(users: dict[str, Any]):
     return build
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright (skips only where no Chromium is installed)."""
+    """Debian's Chromium driven by Playwright (skips only where no Chromium is installed).
+
+    Module scope: Playwright's sync API keeps an event loop running while it is open, which
+    would break later tests in the same process that call asyncio.run().
+    """
     sync_api = pytest.importorskip("playwright.sync_api")
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not os.path.exists(executable):
