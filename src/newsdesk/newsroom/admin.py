@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from newsdesk.newsroom import actions, seo
-from newsdesk.newsroom.diffing import diff_snapshots
+from newsdesk.newsroom.diffing import diff_snapshots, part_label
 from newsdesk.newsroom.forms import ArticleAdminForm, BlockForm, BlockFormSet, SectionAdminForm
 from newsdesk.newsroom.models import Article, Author, Block, Image, Revision, Section
 from newsdesk.newsroom.views import article_context, article_queryset
@@ -237,6 +237,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, article):
             raise PermissionDenied
         revisions = list(article.revisions.select_related("user"))
+        for revision in revisions:
+            revision.changed_labels = [part_label(part) for part in revision.changed]  # type: ignore[attr-defined]
         by_id = {str(rev.pk): rev for rev in revisions}
         old_id, new_id = request.GET.get("a"), request.GET.get("b")
         diff = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from newsdesk.newsroom.markup import strip_tags_text
 
 PART_ORDER = (
@@ -20,6 +22,20 @@ PART_ORDER = (
     "canonical_url",
     "status",
 )
+
+
+def part_label(part: str) -> str:
+    """The editor-facing name of a part of an article (a field's verbose name)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from newsdesk.newsroom.models import Article
+
+    if part == "blocks":
+        return str(_("blocks"))
+    try:
+        return str(Article._meta.get_field(part).verbose_name)
+    except FieldDoesNotExist:
+        return part
 
 
 def _lines(part: str, value: Any) -> list[str]:
@@ -52,5 +68,5 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, A
             tag, text = line[:1], line[2:]
             if tag in "-+ ":
                 rows.append((tag, text))
-        result.append({"part": part, "rows": rows})
+        result.append({"part": part, "label": part_label(part), "rows": rows})
     return result

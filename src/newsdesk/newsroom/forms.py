@@ -30,6 +30,11 @@ class ArticleAdminForm(forms.ModelForm):
             "canonical_url",
             "external_id",
         )
+        widgets = {
+            "headline": forms.TextInput(attrs={"size": 90}),
+            "kicker": forms.TextInput(attrs={"size": 60}),
+            "slug": forms.TextInput(attrs={"size": 90}),
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
