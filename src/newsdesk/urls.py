@@ -15,6 +15,7 @@ urlpatterns = [
          name="django.contrib.sitemaps.views.sitemap"),
     path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("mt/", include("newsdesk.translation.urls")),
     path("", include("newsdesk.community.api_urls")),
 ]
 

@@ -67,6 +67,11 @@ class OpeningState:
     @property
     def message(self) -> str:
         """The localised sentence shown instead of the comment form (empty when open)."""
+        sentence = self._sentence()
+        # "from 6 a.m." at the end of a sentence takes no second full stop.
+        return sentence[:-1] if sentence.endswith("..") else sentence
+
+    def _sentence(self) -> str:
         if self.can_post:
             return ""
         if self.reason == "archive":

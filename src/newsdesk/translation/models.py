@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,14 +52,17 @@ class GlossaryTerm(models.Model):
         return f"{self.term} ({self.source_language}→{self.target_language})"
 
     def clean(self) -> None:
+        errors: dict[str, Any] = {}
         if self.source_language and self.source_language == self.target_language:
-            raise ValidationError(
-                {"target_language": _("The target language must differ from the source language.")}
+            errors["target_language"] = _(
+                "The target language must differ from the source language."
             )
         if not self.term.strip():
-            raise ValidationError({"term": _("The term cannot be blank.")})
-        if "<" in self.term or ">" in self.term:
-            raise ValidationError({"term": _("A glossary term cannot contain < or >.")})
+            errors["term"] = _("The term cannot be blank.")
+        elif "<" in self.term or ">" in self.term:
+            errors["term"] = _("A glossary term cannot contain < or >.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def target(self) -> str:

@@ -60,9 +60,9 @@ def test_sign_up_refuses_taken_or_email_like_display_names(client, users):
     actions.profile_for(users["reader"]).display_name  # noqa: B018 (created)
     response = sign_up(client, name="READER")
     assert response.status_code == 200
-    assert "This display name is taken" in response.content.decode()
+    assert "Dieser Anzeigename ist vergeben" in response.content.decode()
     response = sign_up(client, name="ich@example.org")
-    assert "must not be an e-mail address" in response.content.decode()
+    assert "darf keine E-Mail-Adresse sein" in response.content.decode()
     assert not get_user_model().objects.filter(email="neu@example.org").exists()
 
 
@@ -146,7 +146,7 @@ def test_settings_refuses_a_taken_name_and_keeps_the_old_one(client_for, users):
         "/de/community/settings/", {"display_name": "Other_Reader", "notify_replies": "on"}
     )
     assert response.status_code == 409
-    assert "This display name is taken" in response.content.decode()
+    assert "Dieser Anzeigename ist vergeben" in response.content.decode()
     assert Profile.objects.get(user=users["reader"]).display_name == "reader"
 
 

@@ -1,0 +1,161 @@
+"""Abuse resistance: every refusal has its own clear message, and nothing is lost or saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+
+from newsdesk.community import actions, clock
+from newsdesk.community.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, article, text="Ein Kommentar", **extra):
+    return client.post(f"/de/community/article/{article.pk}/comments/", {"text": text, **extra})
+
+
+def refusal(response) -> str:
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    return html
+
+
+def test_honeypot_field_filled_is_refused(client_for, article):
+    response = post(client_for("reader"), article, website="http://spam.example")
+    assert response.status_code == 400
+    assert "Formularen" in refusal(response)
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t  ", "\u202e\u202d"])
+def test_empty_comments_are_refused(client_for, article, text):
+    response = post(client_for("reader"), article, text=text)
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_too_long_comment_is_refused_and_given_back(client_for, article, settings):
+    settings.COMMUNITY_COMMENT_MAX_LENGTH = 100
+    text = "Wort " * 30
+    response = post(client_for("reader"), article, text=text)
+    assert response.status_code == 400
+    html = refusal(response)
+    assert "149 Zeichen; erlaubt sind 100" in html
+    assert text.strip()[:50] in html
+    assert not Comment.objects.exists()
+
+
+def test_second_comment_within_30_seconds_is_refused(client_for, article):
+    client = client_for("reader")
+    assert post(client, article, text="Erster Gedanke").status_code == 302
+    response = post(client, article, text="Zweiter Gedanke")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "30"
+    assert "alle 30 Sekunden" in refusal(response)
+    assert Comment.objects.count() == 1
+
+
+def test_hourly_burst_limit_per_account(client_for, article, settings):
+    settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS = 0
+    settings.COMMUNITY_ACCOUNT_BURST = 3
+    client = client_for("reader")
+    for number in range(3):
+        assert post(client, article, text=f"Gedanke {number}").status_code == 302
+    response = post(client, article, text="Noch einer")
+    assert response.status_code == 429
+    assert "in der letzten Stunde 3 Kommentare" in refusal(response)
+
+
+def test_per_ip_limit_across_accounts(client_for, article, settings):
+    settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS = 0
+    settings.COMMUNITY_IP_PER_MINUTE = 2
+    assert post(client_for("reader"), article, text="A eins").status_code == 302
+    assert post(client_for("other_reader"), article, text="B zwei").status_code == 302
+    response = post(client_for("editor"), article, text="C drei")
+    assert response.status_code == 429
+    assert "Aus Ihrem Netz" in refusal(response)
+
+
+def test_duplicate_text_by_the_same_reader_is_refused(client_for, article, settings):
+    settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS = 0
+    client = client_for("reader")
+    assert post(client, article, text="Das ist meine Meinung!").status_code == 302
+    response = post(client, article, text="das ist   meine meinung")
+    assert response.status_code == 409
+    assert "schon geschrieben" in refusal(response)
+
+
+def test_the_same_text_from_many_accounts_is_a_flood(users, article, settings):
+    settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS = 0
+    conversation = actions.conversation_for_article(article)
+    for role in ("reader", "other_reader", "editor"):
+        actions.do_post_comment(conversation, text_value="Kauft jetzt!", acting_user=users[role])
+    with pytest.raises(actions.CommentRefused) as refused:
+        actions.do_post_comment(
+            conversation, text_value="Kauft jetzt!", acting_user=users["moderator"]
+        )
+    assert refused.value.code == "flood"
+    # Ten minutes later the same words are fine again.
+    with clock.frozen(clock.now() + dt.timedelta(minutes=11)):
+        cache.clear()
+        actions.do_post_comment(
+            conversation, text_value="Kauft jetzt!", acting_user=users["moderator"]
+        )
+
+
+def test_a_refused_post_does_not_use_up_the_rate_limit(client_for, article):
+    client = client_for("reader")
+    assert post(client, article, text="").status_code == 400
+    assert post(client, article, text="Jetzt aber").status_code == 302
+
+
+def test_inactive_accounts_cannot_post(users, article):
+    users["reader"].is_active = False
+    users["reader"].save()
+    with pytest.raises(actions.CommentRefused) as refused:
+        actions.do_post_comment(
+            actions.conversation_for_article(article),
+            text_value="Hallo",
+            acting_user=users["reader"],
+        )
+    assert refused.value.code == "inactive"
+
+
+def test_reply_to_a_deleted_comment_is_refused(users, article):
+    conversation = actions.conversation_for_article(article)
+    parent = actions.do_post_comment(
+        conversation, text_value="Weg damit", acting_user=users["reader"]
+    )
+    actions.do_delete_comment(parent, acting_user=users["reader"])
+    with pytest.raises(actions.CommentRefused) as refused:
+        actions.do_post_comment(
+            conversation, text_value="Zu spät", acting_user=users["other_reader"], parent=parent
+        )
+    assert refused.value.code == "parent_deleted"
+
+
+def test_reply_to_a_missing_comment_is_refused_with_text_kept(client_for, article):
+    response = post(client_for("reader"), article, text="Antwort ins Leere", parent="99999")
+    assert response.status_code == 404
+    assert "Antwort ins Leere" in refusal(response)
+
+
+def test_screeners_from_other_apps_can_refuse(users, article):
+    def no_shouting(draft):
+        if draft.text.isupper():
+            raise actions.CommentRefused("shouting", "Bitte nicht schreien.")
+
+    actions.comment_screeners.append(no_shouting)
+    try:
+        with pytest.raises(actions.CommentRefused, match="schreien"):
+            actions.do_post_comment(
+                actions.conversation_for_article(article),
+                text_value="ALLES GROSS",
+                acting_user=users["reader"],
+            )
+    finally:
+        actions.comment_screeners.remove(no_shouting)
+    assert not Comment.objects.exists()

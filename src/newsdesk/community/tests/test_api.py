@@ -1,0 +1,270 @@
+"""The JSON API and the widget: every endpoint for every role, CORS, CSRF, no cookies."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from newsdesk.community import actions, clock
+from newsdesk.community.models import Comment, Conversation
+from newsdesk.community.tests.conftest import vienna
+
+pytestmark = pytest.mark.django_db
+ROLES = ["anonymous", "reader", "other_reader", "moderator", "editor", "admin"]
+PARTNER = "https://partner.example"
+
+
+@pytest.fixture(autouse=True)
+def partner_origin(settings):
+    settings.COMMUNITY_ALLOWED_ORIGINS = [PARTNER]
+
+
+def post_json(client: Client, url: str, data, **extra):
+    return client.post(url, json.dumps(data), content_type="application/json", **extra)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_thread_counts_and_opening_are_readable_by_everyone(client_for, role, users, article):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(users[role])
+    conversation = actions.conversation_for_article(article)
+    root = actions.do_post_comment(conversation, text_value="Oben", acting_user=users["reader"])
+    actions.do_post_comment(
+        conversation,
+        text_value="Darunter https://example.org",
+        acting_user=users["other_reader"],
+        parent=root,
+    )
+    response = client.get(f"/api/community/threads?article={article.pk}&sort=newest")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["count"] == 2 and data["sort"] == "newest" and data["has_more"] is False
+    [top] = data["comments"]
+    assert top["author"] == "reader" and top["html"] == "<p>Oben</p>"
+    assert top["replies"][0]["author"] == "other_reader"
+    assert 'href="https://example.org"' in top["replies"][0]["html"]
+    assert "reader@example.org" not in response.content.decode()
+    counts = client.get(
+        f"/api/community/counts?article={article.pk}&article=999999&url={PARTNER}/seite"
+    ).json()
+    assert counts == {
+        "articles": {str(article.pk): 2, "999999": 0},
+        "urls": {f"{PARTNER}/seite": 0},
+    }
+    opening = client.get(f"/api/community/opening?article={article.pk}").json()
+    assert opening["open"] is True and opening["message"] == ""
+    assert not response.cookies and "Set-Cookie" not in response
+
+
+def test_opening_while_closed_gives_next_time_and_message(client):
+    clock.set_now(vienna(2026, 11, 27, 1, 0))
+    data = client.get("/api/community/opening", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert data["open"] is False and data["reason"] == "schedule"
+    assert data["next_open"] == "2026-11-27T05:00:00+00:00"
+    data = client.get("/api/community/opening?article=0").json()
+    assert data["error"] == "not_found"
+
+
+@pytest.mark.parametrize("role", ["reader", "moderator", "editor", "admin"])
+def test_logged_in_roles_post_through_the_api(client_for, role, users, article):
+    response = post_json(
+        client_for(role),
+        "/api/community/comments",
+        {"article": article.pk, "text": "Per API", "language": "en"},
+    )
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["author"] == role and data["language"] == "en"
+    assert Comment.objects.get(pk=data["id"]).author == users[role]
+
+
+def test_anonymous_api_post_is_refused(client, article):
+    response = post_json(client, "/api/community/comments", {"article": article.pk, "text": "x"})
+    assert response.status_code == 401
+    assert response.json()["error"] == "login_required"
+    assert not Comment.objects.exists()
+
+
+def test_api_post_is_refused_while_closed_with_the_message(client_for, article):
+    clock.set_now(vienna(2026, 11, 27, 1, 0))
+    response = post_json(
+        client_for("reader"),
+        "/api/community/comments",
+        {"article": article.pk, "text": "Nachts"},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert response.status_code == 403
+    assert response.json() == {
+        "error": "closed",
+        "message": "Die Kommentarfunktion steht Ihnen ab 6 Uhr wieder wie gewohnt zur Verfügung.",
+    }
+    clock.set_now(vienna(2026, 11, 27, 7, 0))
+    response = post_json(
+        client_for("reader"), "/api/community/comments", {"article": article.pk, "text": "Morgens"}
+    )
+    assert response.status_code == 201
+
+
+def test_api_writes_need_the_csrf_token(users, article):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["reader"])
+    response = post_json(
+        client, "/api/community/comments", {"article": article.pk, "text": "x"}, HTTP_ORIGIN=PARTNER
+    )
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+    client.get(article.get_absolute_url())  # the page sets the token cookie
+    token = client.cookies["csrftoken"].value
+    response = post_json(
+        client,
+        "/api/community/comments",
+        {"article": article.pk, "text": "ok"},
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "body,code",
+    [
+        ({"article": 1}, "empty"),
+        ({"text": "ohne Ziel"}, "bad_request"),
+        ({"url": "ftp://x", "text": "x"}, "bad_url"),
+        ({"url": "https://evil.example/page", "text": "x"}, "origin_not_allowed"),
+        ({"article": "abc", "text": "x"}, "bad_request"),
+        ([1, 2], "bad_request"),
+    ],
+)
+def test_bad_api_posts_are_refused_with_clear_errors(client_for, article, body, code):
+    if isinstance(body, dict) and body.get("article") == 1:
+        body["article"] = article.pk
+    response = post_json(client_for("reader"), "/api/community/comments", body)
+    assert response.status_code in (400, 403)
+    data = response.json()
+    assert data["error"] == code and data["message"]
+    assert not Comment.objects.exists()
+
+
+def test_oversized_and_non_json_bodies_are_refused(client_for, article):
+    client = client_for("reader")
+    response = post_json(
+        client, "/api/community/comments", {"article": article.pk, "text": "x" * 40000}
+    )
+    assert response.status_code == 413
+    response = client.post("/api/community/comments", {"text": "x"})
+    assert response.status_code == 415
+
+
+def test_comments_for_an_allowed_page_create_its_conversation(client_for):
+    response = post_json(
+        client_for("reader"),
+        "/api/community/comments",
+        {"url": f"{PARTNER}/artikel?id=3#oben", "title": "Partner", "text": "Hi"},
+    )
+    assert response.status_code == 201
+    conversation = Conversation.objects.get()
+    assert conversation.url == f"{PARTNER}/artikel?id=3" and conversation.title == "Partner"
+    counts = client_for("anonymous").get(f"/api/community/counts?url={PARTNER}/artikel?id=3").json()
+    assert list(counts["urls"].values()) == [1]
+
+
+def test_edit_delete_and_vote_through_the_api(client_for, users, article):
+    comment = actions.do_post_comment(
+        actions.conversation_for_article(article), text_value="Vorher", acting_user=users["reader"]
+    )
+    url = f"/api/community/comments/{comment.pk}"
+    other = Client()
+    other.force_login(users["other_reader"])
+    response = other.patch(url, json.dumps({"text": "Fremd"}), content_type="application/json")
+    assert response.status_code == 403 and response.json()["error"] == "not_author"
+    reader = client_for("reader")
+    response = reader.patch(url, json.dumps({"text": "Nachher"}), content_type="application/json")
+    assert response.status_code == 200 and response.json()["html"] == "<p>Nachher</p>"
+    response = post_json(other, f"{url}/vote", {"value": 1})
+    assert response.json()["upvotes"] == 1
+    response = post_json(other, f"{url}/vote", {"value": -1})
+    assert (response.json()["upvotes"], response.json()["downvotes"]) == (0, 1)
+    response = post_json(reader, f"{url}/vote", {"value": 1})
+    assert response.status_code == 403
+    response = post_json(client_for("anonymous"), f"{url}/vote", {"value": 1})
+    assert response.status_code == 401
+    response = post_json(other, f"{url}/vote", {"value": True})
+    assert response.status_code == 400
+    assert other.delete(url).status_code == 403
+    assert reader.delete(url).status_code == 204
+    assert client_for("anonymous").get(url).json()["deleted"] is True
+
+
+def test_cors_only_for_allowed_origins_and_never_with_credentials(client, article):
+    response = client.get(f"/api/community/threads?article={article.pk}", HTTP_ORIGIN=PARTNER)
+    assert response["Access-Control-Allow-Origin"] == PARTNER
+    assert "Access-Control-Allow-Credentials" not in response
+    response = client.get(
+        f"/api/community/threads?article={article.pk}", HTTP_ORIGIN="https://evil.example"
+    )
+    assert "Access-Control-Allow-Origin" not in response
+    preflight = client.options("/api/community/counts", HTTP_ORIGIN=PARTNER)
+    assert preflight.status_code == 204 and preflight["Access-Control-Allow-Methods"] == "GET"
+    response = post_json(
+        client, "/api/community/comments", {"article": article.pk, "text": "x"}, HTTP_ORIGIN=PARTNER
+    )
+    assert "Access-Control-Allow-Origin" not in response
+
+
+def test_thread_json_is_cached_and_never_stale(client, users, article):
+    conversation = actions.conversation_for_article(article)
+    actions.do_post_comment(conversation, text_value="Eins", acting_user=users["reader"])
+    url = f"/api/community/threads?article={article.pk}"
+    assert client.get(url).json()["count"] == 1
+    actions.do_post_comment(conversation, text_value="Zwei", acting_user=users["other_reader"])
+    assert client.get(url).json()["count"] == 2
+
+
+def test_openapi_schema_lists_every_endpoint(client):
+    schema = client.get("/api/community/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == {
+        "/api/community/threads",
+        "/api/community/counts",
+        "/api/community/opening",
+        "/api/community/comments",
+        "/api/community/comments/{id}",
+        "/api/community/comments/{id}/vote",
+    }
+
+
+def test_counts_refuse_more_than_100_keys(client):
+    query = "&".join(f"article={number}" for number in range(101))
+    response = client.get(f"/api/community/counts?{query}")
+    assert response.status_code == 400 and response.json()["error"] == "too_many"
+
+
+@pytest.mark.parametrize("role", ROLES[:2] + ROLES[3:])
+def test_widget_frame_renders_anonymously_for_allowed_pages_only(client_for, role, users):
+    client = client_for(role)
+    page = f"{PARTNER}/bericht"
+    conversation = actions.conversation_for_url(page, title="Bericht")
+    actions.do_post_comment(conversation, text_value="Vom Partner", acting_user=users["reader"])
+    response = client.get(f"/community/embed/?url={page}&lang=de")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Vom Partner" in html
+    assert 'name="text"' not in html and 'csrfmiddlewaretoken" value=""' in html
+    assert f"frame-ancestors {PARTNER}" in response["Content-Security-Policy"]
+    assert "X-Frame-Options" not in response
+    assert not response.cookies
+    refused = client.get("/community/embed/?url=https://evil.example/x")
+    assert refused.status_code == 403
+    assert "frame-ancestors 'none'" in refused["Content-Security-Policy"]
+
+
+def test_embed_script_points_at_this_site(client, settings):
+    response = client.get("/community/embed.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert "http://testserver/community/embed/?url=" in response.content.decode().replace(
+        '" + "', ""
+    ).replace('site + "', "http://testserver")
