@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "newsdesk.core",
     "newsdesk.newsroom",
     "newsdesk.translation",
+    "newsdesk.editions",
     "newsdesk.community",
     "allauth",
     "allauth.account",
@@ -298,3 +299,13 @@ NEWSDESK_TRANSLATION_ENGINE = {"CLASS": _mt_engines.get(_mt_engine, _mt_engine),
 NEWSDESK_MT_API_KEYS_REQUIRED = env_bool("NEWSDESK_MT_API_KEYS_REQUIRED", True)
 NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE = env_int("NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE", 20,
                                                minimum=0)
+
+
+# Translated editions (newsdesk.editions): the publish-time translation workflow.
+# "Review first" for sections and languages without a rule of their own in the back office.
+NEWSDESK_EDITIONS_REVIEW_FIRST = env_bool("NEWSDESK_EDITIONS_REVIEW_FIRST", False)
+# Engine failures: tries in all, and the first wait before a retry (doubled each time).
+NEWSDESK_EDITIONS_MAX_ATTEMPTS = env_int("NEWSDESK_EDITIONS_MAX_ATTEMPTS", 4, minimum=1)
+NEWSDESK_EDITIONS_RETRY_SECONDS = env_int("NEWSDESK_EDITIONS_RETRY_SECONDS", 30, minimum=0)
+# How long a worker holds an edition; after that another worker takes it over.
+NEWSDESK_EDITIONS_LEASE_SECONDS = env_int("NEWSDESK_EDITIONS_LEASE_SECONDS", 600, minimum=10)

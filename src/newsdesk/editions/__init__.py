@@ -1,0 +1,1 @@
+"""Translated editions: every published article in every site language, labelled and linked."""

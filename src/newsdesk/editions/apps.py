@@ -1,0 +1,19 @@
+"""Translated editions of articles: the publish-time workflow, reader pages, back office."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EditionsConfig(AppConfig):
+    name = "newsdesk.editions"
+    label = "editions"
+    verbose_name = _("Translated editions")
+
+    def ready(self) -> None:
+        from newsdesk.core.roles import ADMIN, EDITOR, register_role_apps
+        from newsdesk.editions import demo, reader, receivers, tasks  # noqa: F401
+
+        register_role_apps(EDITOR, "editions")
+        register_role_apps(ADMIN, "editions")
+        reader.register()
+        receivers.connect()

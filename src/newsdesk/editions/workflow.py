@@ -1,0 +1,520 @@
+"""The editions workflow: ask for translations, run them, publish, post-edit, approve.
+
+Every change of an edition's state goes through a function here. The worker's task
+(:func:`newsdesk.editions.tasks.translate_edition`) only calls :func:`run_translation`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from newsdesk.editions.models import Edition, EditionSegment, review_first
+from newsdesk.editions.source import fingerprint, source_fields, target_languages
+from newsdesk.newsroom import cache
+from newsdesk.newsroom.markup import clean_inline_html
+from newsdesk.newsroom.models import Article, Block
+from newsdesk.translation import memory
+from newsdesk.translation.engines import TranslationEngine, UnsupportedLanguagePair
+from newsdesk.translation.markup import Segment, restore, split_field
+from newsdesk.translation.pipeline import glossary_for, translate_document
+
+logger = logging.getLogger(__name__)
+
+_ORIGINS = {
+    "engine": EditionSegment.Origin.MACHINE,
+    "memory": EditionSegment.Origin.MEMORY,
+    "human": EditionSegment.Origin.HUMAN,
+    "copied": EditionSegment.Origin.COPIED,
+}
+VISIBLE_STATES = (Edition.State.PUBLISHED, Edition.State.REVIEWED)
+
+
+def _article(article_id: int) -> Article:
+    return (
+        Article.objects.select_related("section")
+        .prefetch_related(Prefetch("blocks", queryset=Block.objects.order_by("position", "id")))
+        .get(pk=article_id)
+    )
+
+
+def _enqueue_on_commit(edition_id: int, delay: float = 0, *, bounded: bool = True) -> None:
+    """Queue the edition's task once the transaction commits, `delay` seconds later.
+
+    A backend that cannot defer (the immediate one) runs a bounded retry at once and skips an
+    unbounded wait (a worker's start-up sweep picks that edition up instead).
+    """
+    from newsdesk.editions.tasks import translate_edition
+
+    def send() -> None:
+        task = translate_edition
+        if delay:
+            if task.get_backend().supports_defer:
+                task = task.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
+            elif not bounded:
+                return
+        task.enqueue(edition_id)
+
+    transaction.on_commit(send)
+
+
+def _edition_for(article: Article, language: str) -> Edition:
+    """The article's edition in this language, made if missing (two workers: one row)."""
+    try:
+        with transaction.atomic():
+            edition, _created = Edition.objects.get_or_create(article=article, language=language)
+    except IntegrityError:
+        edition = Edition.objects.get(article=article, language=language)
+    return edition
+
+
+def request_editions(
+    article: Article, *, force: bool = False, languages: list[str] | None = None
+) -> list[Edition]:
+    """After the original was published or changed: queue a translation per target language.
+
+    Readers keep seeing a visible edition until its re-translation is complete; with
+    ``force`` (a newer model) the edition is translated again even if the original is the same.
+    """
+    if not article.is_published:
+        return []
+    article = _article(article.pk)
+    wanted = fingerprint(source_fields(article))
+    editions = []
+    for language in languages or target_languages(article):
+        edition = _edition_for(article, language)
+        with transaction.atomic():
+            edition = Edition.objects.select_for_update().get(pk=edition.pk)
+            asked = edition.wanted_fingerprint == wanted
+            done = asked and edition.source_fingerprint == wanted
+            if not force and ((asked and edition.queued) or (done and not edition.is_failed)):
+                editions.append(edition)
+                continue
+            if edition.is_visible and edition.content_fingerprint != wanted:
+                edition.state = Edition.State.STALE
+            elif not edition.is_visible:
+                edition.state = Edition.State.PENDING
+            edition.wanted_fingerprint = wanted
+            edition.queued = True
+            edition.force_engine = force
+            edition.attempts = 0
+            edition.error = ""
+            edition.save()
+            if edition.is_visible:
+                transaction.on_commit(cache.invalidate)
+            _enqueue_on_commit(edition.pk)
+        editions.append(edition)
+    return editions
+
+
+def withdraw_editions(article: Article) -> int:
+    """The original is no longer published: stop translating it (its pages 404 anyway)."""
+    return Edition.objects.filter(article=article, queued=True).update(
+        queued=False, claimed_until=None, claim_token=""
+    )
+
+
+def _claim(edition_id: int) -> str | None:
+    """Take the edition's queued work, or None if there is none or another worker holds it."""
+    token = secrets.token_hex(8)
+    now = timezone.now()
+    lease = dt.timedelta(seconds=settings.NEWSDESK_EDITIONS_LEASE_SECONDS)
+    claimed = (
+        Edition.objects.filter(pk=edition_id, queued=True)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + lease, claim_token=token)
+    )
+    return token if claimed else None
+
+
+def requeue_abandoned(*, unclaimed_too: bool = False) -> list[int]:
+    """Queue again the editions whose worker died: their claim has expired.
+
+    Each is released with a conditional UPDATE first, so that several workers sweeping at
+    once queue it only once. ``unclaimed_too`` (at worker start-up) also queues work that was
+    never claimed, in case its task was lost; a second task for it finds nothing to do.
+    """
+    now = timezone.now()
+    found = []
+    for edition_id in Edition.objects.filter(queued=True, claimed_until__lt=now).values_list(
+        "pk", flat=True
+    ):
+        released = Edition.objects.filter(pk=edition_id, claimed_until__lt=now).update(
+            claimed_until=None, claim_token=""
+        )
+        if released:
+            found.append(edition_id)
+    if unclaimed_too:
+        untouched_since = now - dt.timedelta(seconds=settings.NEWSDESK_EDITIONS_LEASE_SECONDS)
+        found.extend(
+            Edition.objects.filter(
+                queued=True, claimed_until__isnull=True, updated_at__lt=untouched_since
+            )
+            .exclude(pk__in=found)
+            .values_list("pk", flat=True)
+        )
+    for edition_id in found:
+        _enqueue_on_commit(edition_id)
+    return found
+
+
+@dataclass
+class _Built:
+    rows: list[EditionSegment]
+    layout: dict[str, Any]
+
+
+def _markers(segment: Segment) -> list[list[Any]]:
+    return [[n, tag.kind, tag.start, tag.end] for n, tag in sorted(segment.tags.items())]
+
+
+def _build_segments(edition: Edition, fields: list[Any], layouts: list[Any], result: Any) -> _Built:
+    old = list(edition.segments.all())
+    by_source = {(s.field, s.source_text): s for s in old if s.human_text}
+    by_place: dict[tuple[str, int], EditionSegment] = {}
+    counters: dict[str, int] = {}
+    for segment in old:
+        index = counters.get(segment.field, 0)
+        by_place[(segment.field, index)] = segment
+        counters[segment.field] = index + 1
+
+    rows: list[EditionSegment] = []
+    layout: dict[str, Any] = {}
+    for source_field, field_layout, field_result in zip(
+        fields, layouts, result.fields, strict=True
+    ):
+        parts: list[Any] = []
+        index = 0
+        for part in field_layout.parts:
+            if isinstance(part, str):
+                parts.append(part)
+                continue
+            outcome = field_result.segments[index]
+            if outcome.source != part.text:
+                raise RuntimeError(f"segments out of step in {source_field.id}")
+            origin = _ORIGINS.get(outcome.origin, EditionSegment.Origin.MACHINE)
+            flags = [issue.as_dict() for issue in outcome.issues]
+            kept = by_source.get((source_field.id, part.text))
+            human = ""
+            machine = outcome.target
+            if kept is not None:
+                human, origin = kept.human_text, EditionSegment.Origin.HUMAN
+                machine = kept.machine_text or machine
+                flags = []  # an editor has already looked at this sentence
+            elif origin == EditionSegment.Origin.HUMAN:
+                human = outcome.target
+                flags = []
+            else:
+                before = by_place.get((source_field.id, index))
+                if before is not None and before.human_text and before.source_text != part.text:
+                    flags.append(
+                        {
+                            "code": "correction-outdated",
+                            "message": _(
+                                "The original of this sentence changed after it was corrected; "
+                                "the earlier correction was: %(text)s"
+                            )
+                            % {"text": before.human_text},
+                        }
+                    )
+            rows.append(
+                EditionSegment(
+                    edition=edition,
+                    field=source_field.id,
+                    position=len(rows),
+                    source_text=part.text,
+                    source_display=restore(part, part.text, source_field.is_html).text,
+                    machine_text=machine,
+                    human_text=human,
+                    origin=origin,
+                    trailing=part.trailing,
+                    is_html=source_field.is_html,
+                    flags=flags,
+                    markers=_markers(part),
+                    corrected_by=kept.corrected_by if kept else None,
+                    corrected_at=kept.corrected_at if kept else None,
+                )
+            )
+            parts.append(len(rows) - 1)
+            index += 1
+        layout[source_field.id] = parts
+    return _Built(rows, layout)
+
+
+def assemble(edition: Edition, segments: list[EditionSegment]) -> dict[str, str]:
+    """{field id: text} from the layout and the segments (corrections win)."""
+    content: dict[str, str] = {}
+    for field_id, parts in edition.layout.items():
+        pieces = []
+        is_html = False
+        for part in parts:
+            if isinstance(part, str):
+                pieces.append(part)
+            else:
+                segment = segments[part]
+                is_html = segment.is_html
+                pieces.append(segment.text + segment.trailing)
+        text = "".join(pieces)
+        content[field_id] = clean_inline_html(text) if is_html else text
+    return content
+
+
+def _publish(edition: Edition, segments: list[EditionSegment], *, reviewed: bool) -> None:
+    edition.content = assemble(edition, segments)
+    edition.content_fingerprint = edition.source_fingerprint
+    edition.content_published_at = timezone.now()
+    edition.content_reviewed = reviewed
+    transaction.on_commit(cache.invalidate)
+
+
+def run_translation(edition_id: int, engine: TranslationEngine | None = None) -> str:
+    """The worker's job for one edition; returns what happened (for the task result)."""
+    token = _claim(edition_id)
+    if token is None:
+        return "nothing to do"
+    edition = Edition.objects.get(pk=edition_id)
+    article = _article(edition.article_id)
+    if not article.is_published:
+        withdraw_editions(article)
+        return "original not published"
+    fields = source_fields(article)
+    source_fp = fingerprint(fields)
+    try:
+        glossary = glossary_for(article.language, edition.language)
+        layouts = [split_field(f.text, f.is_html, glossary) for f in fields]
+        result = translate_document(
+            fields,
+            article.language,
+            edition.language,
+            engine=engine,
+            glossary=glossary,
+            use_memory=not edition.force_engine,
+        )
+        built = _build_segments(edition, fields, layouts, result)
+    except UnsupportedLanguagePair as exc:
+        return _waiting_for_model(edition_id, token, str(exc))
+    except Exception as exc:  # noqa: BLE001 - any engine crash is retried, then reported
+        logger.warning("edition %s (%s): translation failed: %s", edition_id, edition, exc)
+        return _failed(edition_id, token, f"{type(exc).__name__}: {exc}")
+
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition_id)
+        if edition.claim_token != token:
+            return "claim lost to another worker"
+        edition.segments.all().delete()
+        EditionSegment.objects.bulk_create(built.rows)
+        segments = list(edition.segments.order_by("position"))
+        edition.layout = built.layout
+        edition.engine = result.engine
+        edition.model_version = result.model_version
+        edition.translated_at = timezone.now()
+        edition.segments_sent = result.sent_to_engine
+        edition.segments_reused = sum(
+            1 for s in segments if s.origin in (s.Origin.MEMORY, s.Origin.HUMAN)
+        )
+        edition.source_fingerprint = source_fp
+        edition.source_revision = article.revisions.order_by("-created_at", "-id").first()
+        edition.flagged = any(s.flags for s in segments)
+        edition.error = ""
+        edition.attempts = 0
+        edition.force_engine = False
+        if edition.flagged or review_first(article.section_id, edition.language):
+            edition.state = Edition.State.HELD
+            outcome = "held for review"
+        else:
+            edition.state = Edition.State.PUBLISHED
+            _publish(edition, segments, reviewed=False)
+            outcome = "published"
+        # The original may have changed while the engine worked: then translate again.
+        current = fingerprint(source_fields(_article(article.pk)))
+        edition.wanted_fingerprint = current
+        edition.queued = current != source_fp
+        edition.claimed_until = None
+        edition.claim_token = ""
+        if edition.queued and edition.is_visible:
+            edition.state = Edition.State.STALE
+        edition.save()
+        if edition.queued:
+            _enqueue_on_commit(edition.pk)
+    return outcome
+
+
+def _failed(edition_id: int, token: str, message: str) -> str:
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition_id)
+        if edition.claim_token != token:
+            return "claim lost to another worker"
+        edition.attempts += 1
+        edition.error = message
+        edition.claimed_until = None
+        edition.claim_token = ""
+        if edition.attempts >= settings.NEWSDESK_EDITIONS_MAX_ATTEMPTS:
+            edition.state = Edition.State.FAILED
+            edition.queued = False
+            outcome = "failed"
+        else:
+            delay = settings.NEWSDESK_EDITIONS_RETRY_SECONDS * 2 ** (edition.attempts - 1)
+            _enqueue_on_commit(edition.pk, delay)
+            outcome = f"retry {edition.attempts} in {delay} s"
+        edition.save()
+    return outcome
+
+
+def _waiting_for_model(edition_id: int, token: str, message: str) -> str:
+    """No model for the pair: not the engine's fault, so no attempt is used up; the edition
+    waits (and is tried again now and then, and at every worker start)."""
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition_id)
+        if edition.claim_token != token:
+            return "claim lost to another worker"
+        edition.error = _("Waiting for a translation model: %(error)s") % {"error": message}
+        edition.claimed_until = None
+        edition.claim_token = ""
+        edition.save()
+        _enqueue_on_commit(
+            edition.pk, max(settings.NEWSDESK_EDITIONS_RETRY_SECONDS, 1) * 10, bounded=False
+        )
+    return "waiting for a model"
+
+
+# --- post-editing ----------------------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def to_placeholders(segment: EditionSegment, text: str) -> str:
+    """A correction in output form back in the memory's form (markup as <xN> placeholders)."""
+    if not segment.is_html:
+        return text
+    pairs = [(n, start, end) for n, kind, start, end in segment.markers if kind == "pair"]
+    voids = {start: n for n, kind, start, _end in segment.markers if kind == "void"}
+    used: set[int] = set()
+    open_stack: list[tuple[int, str]] = []
+    out: list[str] = []
+    position = 0
+    for match in _TAG.finditer(text):
+        out.append(html.unescape(text[position : match.start()]))
+        position = match.end()
+        tag = match.group(0)
+        replacement = ""
+        if tag in voids:
+            replacement = f"<x{voids[tag]}/>"
+        elif tag.startswith("</"):
+            for i in range(len(open_stack) - 1, -1, -1):
+                if open_stack[i][1] == tag:
+                    replacement = f"</x{open_stack[i][0]}>"
+                    del open_stack[i]
+                    break
+        else:
+            for number, start, end in pairs:
+                if number not in used and start == tag:
+                    used.add(number)
+                    open_stack.append((number, end))
+                    replacement = f"<x{number}>"
+                    break
+        out.append(replacement)
+    out.append(html.unescape(text[position:]))
+    return "".join(out)
+
+
+def _check_hold_or_keep(edition: Edition) -> None:
+    if edition.state in (Edition.State.PENDING, Edition.State.FAILED):
+        raise ValidationError(_("This edition has no complete translation to work on yet."))
+
+
+@transaction.atomic
+def save_corrections(
+    edition: Edition, corrections: dict[int, str], acting_user: Any
+) -> list[EditionSegment]:
+    """Store an editor's corrections (segment id -> text) in the edition and the memory.
+
+    An empty text removes a correction (the machine's text is used again). A published or
+    reviewed edition shows the corrections at once; a held one when it is approved.
+    """
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    _check_hold_or_keep(edition)
+    segments = list(edition.segments.order_by("position"))
+    by_id = {segment.pk: segment for segment in segments}
+    unknown = [key for key in corrections if key not in by_id]
+    if unknown:
+        raise ValidationError(
+            _("These segments are not part of this edition: %(ids)s")
+            % {"ids": ", ".join(str(k) for k in unknown)}
+        )
+    language = edition.article.language
+    changed = []
+    for segment_id, raw in corrections.items():
+        segment = by_id[segment_id]
+        text = raw.strip()
+        if segment.is_html and text:
+            text = clean_inline_html(text)
+        elif "<" in text and not segment.is_html:
+            raise ValidationError(
+                _("This part is plain text; remove the markup: %(text)s") % {"text": text}
+            )
+        if text == segment.human_text or (text == segment.machine_text and not segment.human_text):
+            continue
+        segment.human_text = text
+        segment.origin = EditionSegment.Origin.HUMAN if text else EditionSegment.Origin.MACHINE
+        segment.corrected_by = acting_user if getattr(acting_user, "pk", None) else None
+        segment.corrected_at = timezone.now() if text else None
+        if text:
+            segment.flags = []
+            memory.record_correction(
+                language,
+                edition.language,
+                segment.source_text,
+                to_placeholders(segment, text),
+                acting_user,
+            )
+        segment.save()
+        changed.append(segment)
+    if changed:
+        edition.flagged = any(s.flags for s in segments)
+        if edition.state in VISIBLE_STATES or (
+            edition.state == Edition.State.STALE and edition.content_fingerprint
+        ):
+            if edition.source_fingerprint == edition.content_fingerprint:
+                _publish(edition, segments, reviewed=edition.content_reviewed)
+        edition.save()
+    return changed
+
+
+@transaction.atomic
+def approve_edition(edition: Edition, acting_user: Any) -> Edition:
+    """An editor has checked the edition: publish it as reviewed, recording who and when."""
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    if edition.state not in (Edition.State.HELD, Edition.State.PUBLISHED, Edition.State.REVIEWED):
+        raise ValidationError(
+            _("Only a complete translation can be approved; this one is %(state)s.")
+            % {"state": edition.get_state_display()}
+        )
+    segments = list(edition.segments.order_by("position"))
+    edition.state = Edition.State.REVIEWED
+    edition.flagged = False
+    edition.reviewed_by = acting_user if getattr(acting_user, "pk", None) else None
+    edition.reviewed_at = timezone.now()
+    _publish(edition, segments, reviewed=True)
+    edition.save()
+    return edition
+
+
+def retranslate(edition: Edition) -> Edition:
+    """Translate again with the current engine and model (corrections are kept)."""
+    article = edition.article
+    if not article.is_published:
+        raise ValidationError(_("The original is not published."))
+    request_editions(article, force=True, languages=[edition.language])
+    return Edition.objects.get(pk=edition.pk)
