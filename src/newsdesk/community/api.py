@@ -89,9 +89,16 @@ def _find_conversation(
     article_value = params.get("article")
     url_value = params.get("url")
     if article_value is not None:
-        article = Article.objects.filter(
-            pk=_int(str(article_value), "article"), status=Article.Status.PUBLISHED
-        ).first()
+        article_id = _int(str(article_value), "article")
+        if not actions.original_article_resolvers:  # the hot path: one query
+            found = (
+                Conversation.objects.select_related("article")
+                .filter(article_id=article_id, article__status=Article.Status.PUBLISHED)
+                .first()
+            )
+            if found is not None:
+                return found, found.article
+        article = Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
         if article is None:
             raise actions.CommentRefused("not_found", _("No such article."), status=404)
         original = actions.original_article(article)

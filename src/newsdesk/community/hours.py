@@ -22,8 +22,9 @@ from newsdesk.community.models import (
 
 # How far ahead the next opening is looked for; beyond it the function counts as closed.
 HORIZON_DAYS = 21
-# Rendering reads the schedule from a copy this many seconds old at most (admin edits made in
-# this process apply at once); refusing a post always reads the database.
+# The schedule (weekly periods, exception dates, section rules) is read from a copy this many
+# seconds old at most: admin edits apply at once in the process that made them and within
+# this time in the others. The clock itself is never cached: 06:00 is 06:00 everywhere.
 SCHEDULE_CACHE_SECONDS = 10.0
 
 UTC = dt.UTC
@@ -33,6 +34,8 @@ UTC = dt.UTC
 class Schedule:
     periods: tuple[tuple[int | None, dt.time, dt.time], ...]
     exceptions: dict[dt.date, str]
+    # section id -> (mode, closes_after_days), only sections that override the schedule
+    sections: dict[int, tuple[str, int | None]]
 
 
 _cached: tuple[float, Schedule] | None = None
@@ -50,6 +53,12 @@ def load_schedule(*, fresh: bool = False) -> Schedule:
     schedule = Schedule(
         periods=tuple(ClosedPeriod.objects.values_list("weekday", "starts", "ends")),
         exceptions=dict(ScheduleException.objects.values_list("date", "kind")),
+        sections={
+            section_id: (mode, days)
+            for section_id, mode, days in SectionPolicy.objects.exclude(
+                mode=Mode.DEFAULT
+            ).values_list("section_id", "mode", "closes_after_days")
+        },
     )
     _cached = (time.monotonic(), schedule)
     return schedule
@@ -149,9 +158,8 @@ def _utc(day: dt.date, wall: dt.time, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, wall, tzinfo=zone).astimezone(UTC)
 
 
-def schedule_state(at: dt.datetime, *, fresh: bool = False) -> OpeningState:
+def schedule_state(at: dt.datetime, schedule: Schedule) -> OpeningState:
     zone = ZoneInfo(settings.TIME_ZONE)
-    schedule = load_schedule(fresh=fresh)
     local_day = at.astimezone(zone).date()
     at_utc = at.astimezone(UTC)
     for begin, end in closed_intervals(
@@ -165,14 +173,12 @@ def schedule_state(at: dt.datetime, *, fresh: bool = False) -> OpeningState:
 
 
 def effective_policy(
-    conversation: Conversation | None, section_id: int | None
+    conversation: Conversation | None, section_id: int | None, schedule: Schedule
 ) -> tuple[str, int | None]:
     if conversation is not None and conversation.mode != Mode.DEFAULT:
         return conversation.mode, conversation.closes_after_days
-    if section_id is not None:
-        policy = SectionPolicy.objects.filter(section_id=section_id).first()
-        if policy is not None and policy.mode != Mode.DEFAULT:
-            return policy.mode, policy.closes_after_days
+    if section_id is not None and section_id in schedule.sections:
+        return schedule.sections[section_id]
     return Mode.DEFAULT, None
 
 
@@ -188,7 +194,8 @@ def opening_state(
     if article is None and conversation is not None and conversation.article_id:
         article = conversation.article
     section_id = getattr(article, "section_id", None)
-    mode, days = effective_policy(conversation, section_id)
+    schedule = load_schedule(fresh=fresh)
+    mode, days = effective_policy(conversation, section_id, schedule)
     if mode == Mode.OPEN:
         return OpeningState(True, True, "open", None, at)
     if mode == Mode.CLOSED:
@@ -201,4 +208,4 @@ def opening_state(
         )
         if published is not None and at >= published + dt.timedelta(days=days):
             return OpeningState(False, True, "expired", None, at)
-    return schedule_state(at, fresh=fresh)
+    return schedule_state(at, schedule)

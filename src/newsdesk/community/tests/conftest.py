@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdesk.community import clock
+from newsdesk.community import clock, hours
+from newsdesk.community.rendering import forget_notices
 from newsdesk.newsroom.testing import make_article
 
 VIENNA = ZoneInfo("Europe/Vienna")
@@ -15,6 +16,13 @@ VIENNA = ZoneInfo("Europe/Vienna")
 
 def vienna(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, tzinfo=VIENNA)
+
+
+@pytest.fixture(autouse=True)
+def fresh_schedule():
+    """The in-process copies of schedule and notices must not outlive a test's database."""
+    hours.forget_schedule()
+    forget_notices()
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,9 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from newsdesk.community import actions, clock
+from newsdesk.community import actions, clock, hours
 from newsdesk.community.models import Comment, CommentRevision, Conversation, Vote
+from newsdesk.community.rendering import forget_notices
 from newsdesk.community.tasks import notify_reply
 from newsdesk.newsroom.testing import make_article
 
@@ -228,6 +229,8 @@ def test_thread_reads_take_a_constant_number_of_queries(client, users, article, 
         from django.core.cache import cache
 
         cache.clear()
+        hours.forget_schedule()
+        forget_notices()
         with CaptureQueriesContext(connection) as captured:
             assert client.get(article.get_absolute_url()).status_code == 200
         return len(captured)

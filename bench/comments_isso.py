@@ -1,0 +1,581 @@
+"""newsdesk's comments against Isso, side by side on 127.0.0.1, for the same workload.
+
+Run:  .venv/bin/python bench/comments_isso.py --isso /tmp/isso-venv/bin/isso [--seconds 8]
+
+Isso (the Python comment server from PyPI) is never a dependency of newsdesk: install it into
+a separate virtualenv, e.g. `python3 -m venv /tmp/isso-venv && /tmp/isso-venv/bin/pip install
+isso gevent`, and name its `isso` script with --isso.
+
+Both servers get a thread of 200 comments (150 top-level, 50 replies) on one page, then:
+
+- read c=1:  the whole thread, one client after the other (the latency of one read);
+- read c=16: the same with 16 concurrent keep-alive clients;
+- post c=16: 16 concurrent clients post new comments to another page.
+
+newsdesk runs as `newsdesk serve` (gunicorn, 2 workers x 4 threads, SQLite in WAL mode,
+local-memory cache) with every check of the comment issue switched on: login session and
+CSRF token, opening hours (read from the database on every post), honeypot, size limits,
+duplicate and flood detection, per-account interval (30 s) and hourly burst, per-IP limit.
+Two settings differ from the defaults, and the output says so: the per-IP limit is raised
+(all clients share 127.0.0.1) and the thread page size is 200 (Isso returns the whole
+thread, so newsdesk does too). Each posting client uses fresh accounts, so the per-account
+30 s interval is checked but never hit. Today and tomorrow are exception dates "open all
+day" so that a run at night measures posting instead of the closed-hours refusal.
+
+Isso runs with its guard (rate limits) and moderation off and sha1 hashing, as the peers
+note recommends. At the end every accepted comment is counted in each server's own store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HOST = "127.0.0.1"
+THREAD_ROOTS = 150
+THREAD_REPLIES = 50
+ISSO_THREAD = "/bench/thread"
+ISSO_POSTS = "/bench/posts"
+POSTING_ACCOUNTS = 6000
+REQUEST_TIMEOUT = 15.0
+
+
+class BenchError(Exception):
+    """The benchmark could not be set up, or a server answered wrongly."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise BenchError(f"{url} did not answer within {seconds:.0f} s")
+
+
+# --- newsdesk -------------------------------------------------------------------------------
+
+
+def newsdesk_env(data_dir: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_URL", "CACHE_URL", "COMMUNITY_", "SITE_URL"))
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
+            "NEWSDESK_DATA_DIR": str(data_dir),
+            "SECRET_KEY": "bench-" + os.urandom(16).hex(),
+            "DEBUG": "0",
+            "LOG_LEVEL": "WARNING",
+            "TASK_BACKEND": "dummy",
+            "COMMUNITY_PAGE_SIZE": str(THREAD_ROOTS + THREAD_REPLIES),
+            "COMMUNITY_IP_PER_MINUTE": "1000000",
+        }
+    )
+    return env
+
+
+def prepare_newsdesk() -> None:
+    """Runs inside the site's environment: migrate, article, 200 comments, accounts."""
+    import django
+
+    django.setup()
+    import datetime as dt
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from newsdesk.community import actions, clock
+    from newsdesk.community.models import Profile, ScheduleException
+    from newsdesk.newsroom.testing import make_article
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0, stdout=io.StringIO())
+    today = timezone.localdate()
+    for offset in (0, 1):
+        ScheduleException.objects.update_or_create(
+            date=today + dt.timedelta(days=offset), defaults={"kind": "open"}
+        )
+    thread_article = make_article(headline="Lesefaden", slug="lesefaden")
+    post_article = make_article(headline="Schreibfaden", slug="schreibfaden")
+    users = get_user_model()
+    writers = [
+        users.objects.create_user(f"writer{number}", f"writer{number}@example.org")
+        for number in range(20)
+    ]
+    conversation = actions.conversation_for_article(thread_article)
+    roots = []
+    with clock.frozen(timezone.now()):
+        for number in range(THREAD_ROOTS + THREAD_REPLIES):
+            cache.clear()
+            parent = roots[number % len(roots)] if number >= THREAD_ROOTS else None
+            comment = actions.do_post_comment(
+                conversation,
+                acting_user=writers[number % len(writers)],
+                parent=parent,
+                text_value=f"Kommentar {number}: Die Stadt sollte mehr in Radwege investieren, "
+                "meint man hier, siehe https://example.org/radwege und anderswo.",
+                language="de",
+            )
+            if parent is None:
+                roots.append(comment)
+    unusable = make_password(None)
+    accounts = users.objects.bulk_create(
+        [
+            users(username=f"bench{number}", email=f"bench{number}@example.org", password=unusable)
+            for number in range(POSTING_ACCOUNTS)
+        ]
+    )
+    Profile.objects.bulk_create(
+        [Profile(user=user, display_name=user.username) for user in accounts]
+    )
+    sessions = []
+    for user in accounts:
+        store = SessionStore()
+        store["_auth_user_id"] = str(user.pk)
+        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_hash"] = user.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+    print(
+        json.dumps(
+            {
+                "thread_article": thread_article.pk,
+                "post_article": post_article.pk,
+                "sessions": sessions,
+            }
+        )
+    )
+
+
+def count_newsdesk(article_id: int) -> int:
+    import django
+
+    django.setup()
+    from newsdesk.community.models import Comment
+
+    return Comment.objects.filter(conversation__article_id=article_id).count()
+
+
+# --- Isso ----------------------------------------------------------------------------------
+
+
+def isso_config(data_dir: Path, port: int) -> Path:
+    config = data_dir / "isso.cfg"
+    config.write_text(
+        "[general]\n"
+        f"dbpath = {data_dir / 'comments.db'}\n"
+        f"host = http://{HOST}:8000/\n"
+        "[server]\n"
+        f"listen = http://{HOST}:{port}/\n"
+        "[moderation]\nenabled = false\n"
+        "[guard]\nenabled = false\n"
+        "[hash]\nalgorithm = sha1\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def isso_request(port: int, method: str, path: str, body: object | None = None) -> object:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(  # noqa: S310
+        f"http://{HOST}:{port}{path}",
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:  # noqa: S310
+        return json.loads(response.read() or b"null")
+
+
+def seed_isso(port: int) -> None:
+    roots: list[int] = []
+    for number in range(THREAD_ROOTS + THREAD_REPLIES):
+        parent = roots[number % len(roots)] if number >= THREAD_ROOTS else None
+        body = {
+            "text": f"Kommentar {number}: Die Stadt sollte mehr in Radwege investieren, "
+            "meint man hier, siehe https://example.org/radwege und anderswo.",
+            "author": f"writer{number % 20}",
+            "email": "",
+            "parent": parent,
+            "title": "Lesefaden",
+        }
+        created = isso_request(port, "POST", f"/new?uri={ISSO_THREAD}", body)
+        assert isinstance(created, dict)
+        if parent is None:
+            roots.append(int(created["id"]))
+
+
+def count_isso(port: int, uri: str) -> int:
+    counts = isso_request(port, "POST", "/count", [uri])
+    assert isinstance(counts, list)
+    return int(counts[0])
+
+
+# --- the load generator --------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    name: str
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    accepted: int = 0
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, fraction: float) -> float:
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        rank = max(1, math.ceil(round(fraction * len(ordered), 9)))
+        return ordered[min(rank, len(ordered)) - 1]
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            key, value = line.split(":", 1)
+            headers[key.strip().lower()] = value.strip()
+    if "content-length" in headers:
+        body = await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding", "").lower() == "chunked":
+        body = b""
+        while True:
+            size = int((await reader.readline()).strip(), 16)
+            if size == 0:
+                await reader.readline()
+                break
+            body += await reader.readexactly(size)
+            await reader.readline()
+    else:
+        body = await reader.read()
+    closes = headers.get("connection", "").lower() == "close"
+    return status, body, closes
+
+
+async def run_load(
+    port: int, name: str, concurrency: int, seconds: float, make_request, expected: int, check=None
+) -> Result:
+    result = Result(name)
+    deadline = time.perf_counter() + seconds
+
+    async def client(number: int) -> None:
+        sequence = 0
+        reader = writer = None
+        while time.perf_counter() < deadline:
+            if writer is None:
+                reader, writer = await asyncio.open_connection(HOST, port)
+            request = make_request(number, sequence)
+            sequence += 1
+            started = time.perf_counter()
+            try:
+                writer.write(request)
+                await writer.drain()
+                assert reader is not None
+                status, body, closes = await asyncio.wait_for(
+                    _read_response(reader), REQUEST_TIMEOUT
+                )
+            except (TimeoutError, OSError, asyncio.IncompleteReadError) as exc:
+                result.errors[type(exc).__name__] += 1
+                writer.close()
+                reader = writer = None
+                continue
+            elapsed = time.perf_counter() - started
+            if status != expected or (check is not None and not check(body)):
+                result.errors[f"HTTP {status}"] += 1
+            else:
+                result.latencies.append(elapsed)
+                result.accepted += 1
+            if closes:
+                writer.close()
+                reader = writer = None
+        if writer is not None:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(number) for number in range(concurrency)))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def http_request(
+    method: str, path: str, port: int, body: bytes = b"", headers: dict[str, str] | None = None
+) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}", "Connection: keep-alive"]
+    for key, value in (headers or {}).items():
+        lines.append(f"{key}: {value}")
+    if body or method == "POST":
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def server(argv: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            argv, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def measure(args: argparse.Namespace) -> int:
+    isso = args.isso or shutil.which("isso")
+    if not isso or not Path(isso).exists():
+        raise BenchError("Isso not found: install it into a separate virtualenv and pass --isso")
+    work = Path(tempfile.mkdtemp(prefix="newsdesk-bench-comments-"))
+    env = newsdesk_env(work / "newsdesk")
+    (work / "newsdesk").mkdir()
+    print(f"preparing newsdesk in {work} ...", flush=True)
+    prepared = subprocess.run(
+        [sys.executable, __file__, "--prepare"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if prepared.returncode != 0:
+        raise BenchError(f"preparing newsdesk failed:\n{prepared.stderr[-3000:]}")
+    info = json.loads(prepared.stdout.strip().splitlines()[-1])
+    sessions: list[str] = info["sessions"]
+    nd_port, isso_port = free_port(), free_port()
+    (work / "isso").mkdir()
+    config = isso_config(work / "isso", isso_port)
+    results: dict[tuple[str, str], Result] = {}
+    csrf = "b" * 32
+    nd_read = http_request(
+        "GET", f"/api/community/threads?article={info['thread_article']}", nd_port
+    )
+    isso_read = http_request("GET", f"/?uri={ISSO_THREAD}", isso_port)
+
+    def nd_post(client: int, sequence: int) -> bytes:
+        index = (sequence * args.concurrency + client) % len(sessions)
+        body = json.dumps(
+            {
+                "article": info["post_article"],
+                "text": f"Neuer Kommentar {client}-{sequence} von Konto {index}",
+            }
+        ).encode()
+        return http_request(
+            "POST",
+            "/api/community/comments",
+            nd_port,
+            body,
+            {
+                "Content-Type": "application/json",
+                "X-CSRFToken": csrf,
+                "Cookie": f"sessionid={sessions[index]}; csrftoken={csrf}",
+            },
+        )
+
+    def isso_post(client: int, sequence: int) -> bytes:
+        body = json.dumps(
+            {
+                "text": f"Neuer Kommentar {client}-{sequence}",
+                "author": f"client{client}",
+                "email": "",
+                "parent": None,
+                "title": "Schreibfaden",
+            }
+        ).encode()
+        return http_request(
+            "POST", f"/new?uri={ISSO_POSTS}", isso_port, body, {"Content-Type": "application/json"}
+        )
+
+    def has_thread(body: bytes) -> bool:
+        data = json.loads(body)
+        replies = sum(
+            len(item.get("replies") or [])
+            for item in data.get("replies") or data.get("comments") or []
+        )
+        top = len(data.get("replies") or data.get("comments") or [])
+        return top + replies == THREAD_ROOTS + THREAD_REPLIES
+
+    nd_argv = [
+        sys.executable,
+        "-m",
+        "newsdesk",
+        "serve",
+        "--bind",
+        f"{HOST}:{nd_port}",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+    ]
+    isso_argv = [isso, "-c", str(config), "run"]
+    with (
+        server(nd_argv, env, work / "newsdesk.log"),
+        server(isso_argv, dict(os.environ), work / "isso.log"),
+    ):
+        wait_for(f"http://{HOST}:{nd_port}/api/community/opening")
+        wait_for(f"http://{HOST}:{isso_port}/info")
+        print("seeding Isso with the same 200-comment thread ...", flush=True)
+        seed_isso(isso_port)
+        for label, port, read, post in (
+            ("newsdesk", nd_port, nd_read, nd_post),
+            ("Isso", isso_port, isso_read, isso_post),
+        ):
+            # Warm up (caches, connections) before measuring.
+            asyncio.run(run_load(port, "warm", 4, 1.0, lambda c, s, r=read: r, 200))
+            print(f"measuring {label} ...", flush=True)
+            results[(label, "read c=1")] = asyncio.run(
+                run_load(
+                    port, "read c=1", 1, args.seconds / 2, lambda c, s, r=read: r, 200, has_thread
+                )
+            )
+            results[(label, f"read c={args.concurrency}")] = asyncio.run(
+                run_load(
+                    port,
+                    "read",
+                    args.concurrency,
+                    args.seconds,
+                    lambda c, s, r=read: r,
+                    200,
+                    has_thread,
+                )
+            )
+            results[(label, f"post c={args.concurrency}")] = asyncio.run(
+                run_load(port, "post", args.concurrency, args.seconds, post, 201)
+            )
+        isso_count = count_isso(isso_port, ISSO_POSTS)
+    counted = subprocess.run(
+        [sys.executable, __file__, "--count", str(info["post_article"])],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    nd_count = int(counted.stdout.strip().splitlines()[-1])
+    return report(results, args, nd_count, isso_count, work)
+
+
+def report(
+    results: dict[tuple[str, str], Result],
+    args: argparse.Namespace,
+    nd_count: int,
+    isso_count: int,
+    work: Path,
+) -> int:
+    print()
+    print(
+        f"Comments: newsdesk vs Isso on {HOST}, {os.cpu_count()} CPUs (shared, noisy), "
+        f"{args.seconds:.0f} s per concurrent run, thread of "
+        f"{THREAD_ROOTS + THREAD_REPLIES} comments"
+    )
+    print()
+    print("| workload | server | requests/s | p50 ms | p99 ms | errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    workloads = ["read c=1", f"read c={args.concurrency}", f"post c={args.concurrency}"]
+    for workload in workloads:
+        for label in ("newsdesk", "Isso"):
+            result = results[(label, workload)]
+            errors = sum(result.errors.values())
+            detail = f" ({dict(result.errors)})" if errors else ""
+            print(
+                f"| {workload} | {label} | {result.rate:.1f} | "
+                f"{result.percentile(0.5) * 1000:.1f} | {result.percentile(0.99) * 1000:.1f} | "
+                f"{errors}{detail} |"
+            )
+    print()
+    print("| workload | newsdesk/Isso requests/s | newsdesk/Isso p50 | newsdesk/Isso p99 |")
+    print("| --- | ---: | ---: | ---: |")
+    for workload in workloads:
+        ours, theirs = results[("newsdesk", workload)], results[("Isso", workload)]
+
+        def ratio(a: float, b: float) -> str:
+            return f"{a / b:.1f}x" if b else "n/a"
+
+        print(
+            f"| {workload} | {ratio(ours.rate, theirs.rate)} | "
+            f"{ratio(ours.percentile(0.5), theirs.percentile(0.5))} | "
+            f"{ratio(ours.percentile(0.99), theirs.percentile(0.99))} |"
+        )
+    posted = results[("newsdesk", f"post c={args.concurrency}")].accepted
+    isso_posted = results[("Isso", f"post c={args.concurrency}")].accepted
+    print()
+    print(
+        f"accepted posts: newsdesk {posted} answered 201, {nd_count} stored; "
+        f"Isso {isso_posted} answered 201, {isso_count} stored"
+    )
+    failed = posted != nd_count or isso_posted != isso_count
+    if failed:
+        print("WARNING: accepted comments are missing (or extra) in a store!")
+    if any(sum(result.errors.values()) for result in results.values()):
+        print("WARNING: some requests failed; see the errors column. Logs in", work)
+        failed = True
+    if not failed:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if failed else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--isso", default=os.environ.get("ISSO", ""), help="Isso's script")
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare:
+        prepare_newsdesk()
+        return 0
+    if args.count is not None:
+        print(count_newsdesk(args.count))
+        return 0
+    try:
+        return measure(args)
+    except BenchError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
