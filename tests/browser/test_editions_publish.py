@@ -1,0 +1,68 @@
+"""An editor publishes a German article; after the worker ran, English readers get its edition."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+from newsdesk.editions.models import Edition
+from newsdesk.newsroom.testing import make_section
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = os.environ.get("NEWSDESK_SCREENSHOTS")
+
+
+def shot(page, name: str) -> None:
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
+def test_published_article_gets_an_english_edition(live_server, page, users, settings):
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"version": "browser"},
+    }
+    settings.SITE_URL = live_server.url  # hreflang links and the switcher are absolute
+    make_section("politik", "Politik", names={"en": "Politics"})
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "correct horse battery")
+    page.locator("input[type=submit]").click()
+    page.goto(f"{live_server.url}/admin/newsroom/article/add/")
+    page.select_option("#id_section", label="Politik")
+    page.fill("#id_kicker", "Stadt")
+    page.fill("#id_headline", "Der Bürgermeister sagte heute")
+    page.fill("#id_lead", "Die Stadt hat ein Budget.")
+    page.fill("#id_blocks-0-text", "Der Gemeinderat hat das Budget beschlossen.")
+    page.locator("input[name=_publish]").click()
+    page.wait_for_url("**/change/")
+
+    call_command("worker", "--batch")
+    edition = Edition.objects.select_related("article").get(language="en")
+    assert edition.state == Edition.State.PUBLISHED
+    slug = edition.article.slug
+
+    page.goto(f"{live_server.url}/en/politik/{slug}/")
+    shot(page, "edition-en")
+    assert page.get_by_role("heading", level=1).inner_text() == "The Mayor said today"
+    assert page.locator("article.article").get_attribute("lang") == "en"
+    assert "The City council has the Budget decided." in page.locator(".article__body").inner_text()
+    notice = page.locator(".edition-notice")
+    assert "This article has been automatically translated" in notice.inner_text()
+
+    notice.get_by_role("link", name="here").click()
+    page.wait_for_url(f"**/de/politik/{slug}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Der Bürgermeister sagte heute"
+    assert page.locator(".edition-notice").count() == 0
+    hreflang_en = page.locator('link[rel=alternate][hreflang="en"]')
+    assert hreflang_en.get_attribute("href").endswith(f"/en/politik/{slug}/")
+
+    page.get_by_role("navigation", name="Sprache").get_by_role("link", name="English").click()
+    page.wait_for_url(f"**/en/politik/{slug}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "The Mayor said today"
+
+    page.goto(f"{live_server.url}/en/")
+    assert page.get_by_role("link", name="The Mayor said today").first.is_visible()
