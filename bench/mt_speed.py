@@ -1,0 +1,417 @@
+"""Translation speed: CTranslate2 int8 against transformers' MarianMT fp32, same machine, one run.
+
+Run:  .venv/bin/python bench/mt_speed.py [--quick]      (needs the bench extra: .[bench])
+
+It builds a random-weight model with the architecture of opus-mt-de-en (6+6 layers, d_model
+512, 8 heads, FFN 2048, vocabulary 58,101) in the OPUS-MT release format and installs it with
+newsdesk's own installer (CTranslate2's OPUS-MT converter, int8). transformers gets a
+MarianMTModel of the same configuration with random weights (fp32, PyTorch). Both translate
+the same fixed batch of tokenised German sentences with a fixed output length (minimum =
+maximum), so the tokens per second compare equal work. Each measurement runs in a fresh
+process so that its peak resident memory (VmHWM) is its own.
+
+Then the pipeline: a 600-word article with links and emphasis goes through
+``translate_document`` twice: with an engine that answers instantly (what is left is the
+pipeline's own time: segmenting, placeholders, memory look-ups and writes, all checks
+including language detection) and with the full-size CTranslate2 model at beam 4 (end to
+end). Random weights never stop early, so the bench engine decodes each group of
+similar-length segments to its own longest source length, as a real model roughly would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+SENTENCES = [
+    "Der Gemeinderat hat am Montag das Budget für das nächste Jahr mit knapper Mehrheit "
+    "beschlossen.",
+    "Die Stadt investiert drei Millionen Euro in neue Schulen, Kindergärten und Radwege.",
+    "Bürgermeisterin Anna Berger sagte, die Straßenbahnlinie werde bis 2027 verlängert.",
+    "Die Opposition kritisierte, dass die Mieten in den Außenbezirken weiter steigen.",
+    "Am Donnerstag soll im Rathaus eine öffentliche Sitzung zum Verkehrskonzept stattfinden.",
+    "Nach heftigen Regenfällen wurden mehrere Keller im Norden der Stadt überflutet.",
+    "Die Feuerwehr war mit mehr als 120 Einsatzkräften die ganze Nacht im Einsatz.",
+    "Wie die Polizei mitteilte, wurde bei dem Unfall auf der Westautobahn niemand verletzt.",
+]
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory. ru_maxrss would not do: Linux carries the peak of
+    the forking parent over into the child after exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- workers (each in its own process) --------------------------------------------------
+
+
+def worker_ct2(args: argparse.Namespace) -> dict[str, Any]:
+    import ctranslate2
+
+    batch = json.loads(Path(args.workdir, "batch.json").read_text())
+    translator = ctranslate2.Translator(
+        str(Path(args.workdir, "models", "de-en")),
+        device="cpu",
+        compute_type="int8",
+        inter_threads=args.inter,
+        intra_threads=args.intra,
+    )
+    options = {
+        "beam_size": args.beam,
+        "min_decoding_length": args.length,
+        "max_decoding_length": args.length,
+        "max_batch_size": args.batch,
+        "batch_type": "examples",
+    }
+    translator.translate_batch(batch[:2], **options)  # warm-up
+    best = None
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        results = translator.translate_batch(batch, **options)
+        seconds = time.perf_counter() - started
+        best = seconds if best is None else min(best, seconds)
+    tokens = sum(len(r.hypotheses[0]) for r in results)
+    return {"tokens": tokens, "seconds": best, "peak_mb": _peak_mb()}
+
+
+def worker_hf(args: argparse.Namespace) -> dict[str, Any]:
+    import torch
+    from transformers import MarianConfig, MarianMTModel
+
+    torch.set_num_threads(args.intra)
+    torch.manual_seed(0)
+    vocab = json.loads(Path(args.workdir, "vocab.json").read_text())
+    batch = json.loads(Path(args.workdir, "batch.json").read_text())
+    pad = len(vocab)  # Marian's pad token sits after the vocabulary in transformers' models
+    config = MarianConfig(
+        vocab_size=len(vocab) + 1,
+        decoder_vocab_size=len(vocab) + 1,
+        d_model=512,
+        encoder_layers=6,
+        decoder_layers=6,
+        encoder_attention_heads=8,
+        decoder_attention_heads=8,
+        encoder_ffn_dim=2048,
+        decoder_ffn_dim=2048,
+        activation_function="swish",
+        max_position_embeddings=512,
+        scale_embedding=True,
+        pad_token_id=pad,
+        eos_token_id=0,
+        decoder_start_token_id=pad,
+        share_encoder_decoder_embeddings=True,
+    )
+    model = MarianMTModel(config).eval()
+    index = {token: i for i, token in enumerate(vocab)}
+    ids = [[index.get(t, 1) for t in sentence] + [0] for sentence in batch]
+
+    def run(sentences: list[list[int]]) -> int:
+        produced = 0
+        for start in range(0, len(sentences), args.batch):
+            chunk = sentences[start : start + args.batch]
+            width = max(len(s) for s in chunk)
+            input_ids = torch.tensor([s + [pad] * (width - len(s)) for s in chunk])
+            mask = (input_ids != pad).long()
+            with torch.inference_mode():
+                out = model.generate(
+                    input_ids=input_ids,
+                    attention_mask=mask,
+                    num_beams=args.beam,
+                    do_sample=False,
+                    min_new_tokens=args.length,
+                    max_new_tokens=args.length,
+                )
+            produced += int((out[:, 1:] != pad).sum())
+        return produced
+
+    run(ids[:2])  # warm-up
+    best = None
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        tokens = run(ids)
+        seconds = time.perf_counter() - started
+        best = seconds if best is None else min(best, seconds)
+    return {"tokens": tokens, "seconds": best, "peak_mb": _peak_mb()}
+
+
+def _article() -> list[Any]:
+    """About 600 words in headline, lead and paragraphs with bold words and links."""
+    from newsdesk.translation.pipeline import SourceField
+
+    paragraphs = []
+    words = 0
+    n = 0
+    while words < 570:
+        first, second, third = (SENTENCES[(n + k) % len(SENTENCES)] for k in range(3))
+        words += len(f"{first} {second} {third}".split())
+        head, rest = first.split(" ", 1)
+        first = f"<strong>{head}</strong> {rest}"
+        *body, last = second.rstrip(".").split(" ")
+        second = " ".join(body) + f' <a href="https://example.org/a?id={n}&amp;s=1">{last}</a>.'
+        paragraphs.append(f"<p>{first} {second} {third}</p>")
+        n += 1
+    return [
+        SourceField("headline", "Gemeinderat beschließt Budget für 2027"),
+        SourceField("lead", "Drei Millionen Euro für Schulen, Radwege und die Straßenbahn."),
+        SourceField("body", "\n".join(paragraphs), True),
+    ]
+
+
+def worker_pipeline(args: argparse.Namespace) -> dict[str, Any]:
+    os.environ["NEWSDESK_DATA_DIR"] = str(Path(args.workdir, "site"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "newsdesk.settings_test"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from newsdesk.translation.checks import detect
+    from newsdesk.translation.engines import TranslationEngine
+    from newsdesk.translation.engines.ctranslate2 import CTranslate2Engine
+    from newsdesk.translation.markup import split_field
+    from newsdesk.translation.pipeline import translate_document
+
+    class Instant(TranslationEngine):
+        name = "instant"
+
+        def language_pairs(self) -> set[tuple[str, str]]:
+            return {("de", "en")}
+
+        def translate(self, segments: list[str], source: str, target: str) -> list[str]:
+            return list(segments)
+
+    class Bucketed(CTranslate2Engine):
+        """Decodes groups of similar-length segments to their own longest source length."""
+
+        def _translate_pair(self, segments: list[str], pair: str) -> list[str]:
+            loaded = self._load(pair)
+            tokens = [loaded.source_spm.encode(s, out_type=str) for s in segments]
+            order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
+            outputs: list[str] = [""] * len(tokens)
+            start = 0
+            while start < len(order):
+                group = [order[start]]
+                while (
+                    start + len(group) < len(order)
+                    and len(tokens[order[start + len(group)]]) <= len(tokens[group[0]]) + 4
+                ):
+                    group.append(order[start + len(group)])
+                length = max(len(tokens[i]) for i in group)
+                results = loaded.translator.translate_batch(
+                    [tokens[i] for i in group],
+                    beam_size=self.beam_size,
+                    min_decoding_length=length,
+                    max_decoding_length=length,
+                )
+                for i, result in zip(group, results, strict=True):
+                    outputs[i] = loaded.target_spm.decode(result.hypotheses[0])
+                start += len(group)
+            return outputs
+
+    article = _article()
+    words = sum(len(f.text.split()) for f in article)
+    detect("Ein Satz, der den Sprachdetektor vorab lädt, damit er nicht mitgemessen wird.")
+    instant = Instant()
+    translate_document(article[:1], "de", "en", engine=instant)  # warm-up (ORM, regexes)
+    started = time.perf_counter()
+    result = translate_document(article, "de", "en", engine=instant)
+    pipeline_seconds = time.perf_counter() - started
+    segments = [s.text for f in article for s in split_field(f.text, f.is_html).segments]
+    engine = Bucketed(
+        str(Path(args.workdir, "models")), beam_size=4, inter_threads=1, intra_threads=args.intra
+    )
+    engine.translate(segments[:1], "de", "en")  # loads the model (once per process)
+    started = time.perf_counter()
+    engine.translate(segments, "de", "en")
+    engine_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    end_to_end = translate_document(article, "de", "en", engine=engine)
+    e2e_seconds = time.perf_counter() - started
+    return {
+        "words": words,
+        "segments": len(segments),
+        "flagged_segments": sum(1 for f in end_to_end.fields for s in f.segments if s.issues),
+        "pipeline_seconds": pipeline_seconds,
+        "engine_seconds": engine_seconds,
+        "e2e_seconds": e2e_seconds,
+        "e2e_engine_seconds": end_to_end.engine_seconds,
+        "instant_checks": sum(len(f.issues) for f in result.fields),
+    }
+
+
+# --- the driver ----------------------------------------------------------------------
+
+
+def _run_worker(kind: str, workdir: Path, **options: Any) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--worker", kind, "--workdir", str(workdir)]
+    for key, value in options.items():
+        command += [f"--{key}", str(value)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} worker failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def prepare(workdir: Path, sentences: int) -> dict[str, Any]:
+    import sentencepiece as spm
+
+    from newsdesk.translation.marian import MarianShape, build_marian_release
+    from newsdesk.translation.modelstore import install_from_path
+
+    started = time.perf_counter()
+    release = build_marian_release(
+        workdir / "release", shape=MarianShape.opus_mt_de_en(), sentences=SENTENCES, pieces=2000
+    )
+    built = time.perf_counter() - started
+    started = time.perf_counter()
+    install_from_path(
+        release, workdir / "models", name="random-opus-mt-de-en-shape", version="bench"
+    )
+    converted = time.perf_counter() - started
+    processor = spm.SentencePieceProcessor(model_file=str(release / "source.spm"))
+    batch = [
+        processor.encode(SENTENCES[i % len(SENTENCES)], out_type=str) for i in range(sentences)
+    ]
+    (workdir / "batch.json").write_text(json.dumps(batch))
+    vocab_lines = (release / "opus.spm32k-spm32k.vocab.yml").read_text(encoding="utf-8")
+    vocab = [json.loads(line.rsplit(":", 1)[0]) for line in vocab_lines.splitlines()]
+    (workdir / "vocab.json").write_text(json.dumps(vocab))
+    return {
+        "build_s": built,
+        "install_s": converted,
+        "vocab": len(vocab),
+        "source_tokens": sum(len(s) for s in batch),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="8 sentences, 16 output tokens")
+    parser.add_argument("--sentences", type=int, default=32)
+    parser.add_argument("--length", type=int, default=48, help="output tokens per sentence")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", help=argparse.SUPPRESS)
+    parser.add_argument("--beam", type=int, default=4, help=argparse.SUPPRESS)
+    parser.add_argument("--batch", type=int, default=32, help=argparse.SUPPRESS)
+    parser.add_argument("--inter", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--intra", type=int, default=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker = {"ct2": worker_ct2, "hf": worker_hf, "pipeline": worker_pipeline}[args.worker]
+        print(json.dumps(worker(args)))
+        return
+    if args.quick:
+        args.sentences, args.length, args.repeat = 8, 16, 1
+    n, length, threads = args.sentences, args.length, args.threads
+
+    with tempfile.TemporaryDirectory(prefix="mt-speed-") as tmp:
+        workdir = Path(tmp)
+        print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs; threads used: {threads}")
+        info = prepare(workdir, n)
+        print(
+            f"model: random weights, opus-mt-de-en shape, vocabulary {info['vocab']}; "
+            f"built in {info['build_s']:.1f} s, converted+installed (int8) in "
+            f"{info['install_s']:.1f} s"
+        )
+        print(
+            f"batch: {n} sentences, {info['source_tokens']} source tokens, "
+            f"{length} output tokens each\n"
+        )
+        rows = []
+        settings = {
+            "ctranslate2 int8": [
+                ("whole batch, intra 2", {"inter": 1, "intra": threads, "batch": n}),
+                (
+                    "inter 2 x intra 1, halves",
+                    {"inter": threads, "intra": 1, "batch": max(1, n // 2)},
+                ),
+            ],
+            "transformers fp32": [
+                ("whole batch", {"intra": threads, "batch": n}),
+                ("batches of 8", {"intra": threads, "batch": 8}),
+            ],
+        }
+        for beam in (1, 4):
+            for engine, variants in settings.items():
+                kind = "ct2" if engine.startswith("ctranslate2") else "hf"
+                for label, options in variants:
+                    result = _run_worker(
+                        kind, workdir, beam=beam, length=length, repeat=args.repeat, **options
+                    )
+                    result.update(
+                        engine=engine,
+                        setting=label,
+                        beam=beam,
+                        tok_s=result["tokens"] / result["seconds"],
+                    )
+                    rows.append(result)
+                    print(
+                        f"beam {beam}  {engine:<18} {label:<27} {result['tok_s']:8.1f} tok/s"
+                        f"  {result['seconds']:7.2f} s  peak {result['peak_mb']:7.0f} MB"
+                        f"  ({result['tokens']} tokens)",
+                        flush=True,
+                    )
+        print()
+        summary = {}
+        for beam in (1, 4):
+            ct2 = max(
+                (r for r in rows if r["beam"] == beam and r["engine"].startswith("ctranslate2")),
+                key=lambda r: r["tok_s"],
+            )
+            hf = max(
+                (r for r in rows if r["beam"] == beam and r["engine"].startswith("transformers")),
+                key=lambda r: r["tok_s"],
+            )
+            speed = ct2["tok_s"] / hf["tok_s"]
+            memory = ct2["peak_mb"] / hf["peak_mb"]
+            summary[beam] = (speed, memory)
+            print(
+                f"beam {beam}: CTranslate2 best ({ct2['setting']}) {ct2['tok_s']:.1f} tok/s vs "
+                f"transformers best ({hf['setting']}) {hf['tok_s']:.1f} tok/s = {speed:.2f}x; "
+                f"peak memory {ct2['peak_mb']:.0f} MB vs {hf['peak_mb']:.0f} MB = "
+                f"{memory:.2f}"
+            )
+        pipeline = _run_worker("pipeline", workdir, intra=threads)
+        overhead = pipeline["pipeline_seconds"] / pipeline["engine_seconds"]
+        print(f"\narticle: {pipeline['words']} words, {pipeline['segments']} segments")
+        print(
+            f"pipeline's own time (instant engine, memory, all checks): "
+            f"{pipeline['pipeline_seconds'] * 1000:.0f} ms = {overhead:.1%} of the engine's "
+            f"{pipeline['engine_seconds']:.2f} s on the same segments (beam 4)"
+        )
+        print(
+            f"end to end through the pipeline, full-size model, beam 4: "
+            f"{pipeline['e2e_seconds']:.2f} s (engine {pipeline['e2e_engine_seconds']:.2f} s)"
+        )
+        goals = [
+            ("beam 4 speed >= 3x", summary[4][0] >= 3),
+            ("beam 1 speed >= 2.5x", summary[1][0] >= 2.5),
+            ("beam 1 peak memory <= 1/3", summary[1][1] <= 1 / 3),
+            ("pipeline overhead < 10%", overhead < 0.10),
+            ("600-word article < 5 s at beam 4", pipeline["e2e_seconds"] < 5),
+        ]
+        print(
+            "\ngoals: " + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in goals)
+        )
+
+
+if __name__ == "__main__":
+    main()
