@@ -348,3 +348,22 @@ def test_the_worker_translates_what_publishing_queued(engine):
     results = DBTaskResult.objects.filter(task_path="newsdesk.editions.tasks.translate_edition")
     assert [r.status for r in results] == ["SUCCESSFUL"]
     assert results[0].return_value == "published"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_starting_worker_takes_over_from_a_killed_one(engine):
+    from newsdesk.editions.tests.conftest import CLEAN
+    from newsdesk.newsroom.testing import make_article
+
+    article = make_article(headline="Die Stadt hat ein Haus", **CLEAN)
+    edition = edition_of(article)
+    # As left by a worker killed mid-task: claimed, its task marked running forever.
+    Edition.objects.filter(pk=edition.pk).update(
+        claimed_until=timezone.now() - dt.timedelta(seconds=1), claim_token="dead"
+    )
+    DBTaskResult.objects.update(status="RUNNING")
+    call_command("worker", "--batch")
+    edition.refresh_from_db()
+    assert edition.state == Edition.State.PUBLISHED and not edition.queued
+    assert edition.content["headline"] == "The City has a House"
+    assert Edition.objects.filter(article=article).count() == 1
