@@ -27,6 +27,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("community/", include("newsdesk.community.urls")),
+    path("editions/", include("newsdesk.editions.urls")),
     path("", include("newsdesk.newsroom.urls")),
     prefix_default_language=True,
 )

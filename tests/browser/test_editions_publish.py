@@ -66,3 +66,35 @@ def test_published_article_gets_an_english_edition(live_server, page, users, set
 
     page.goto(f"{live_server.url}/en/")
     assert page.get_by_role("link", name="The Mayor said today").first.is_visible()
+
+
+def test_reader_shows_a_comment_in_english(live_server, page, users, settings):
+    from newsdesk.community.actions import conversation_for_article
+    from newsdesk.community.models import Comment
+    from newsdesk.newsroom.testing import make_article
+
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"version": "browser"},
+    }
+    settings.SITE_URL = live_server.url
+    article = make_article(headline="Die Stadt", slug="stadt-kommentar")
+    Comment.objects.create(
+        conversation=conversation_for_article(article),
+        author=users["reader"],
+        language="de",
+        text="Die Schule ist neu.",
+        html="<p>Die Schule ist neu.</p>",
+        text_digest="browser",
+    )
+    page.goto(f"{live_server.url}/en/politik/stadt-kommentar/")
+    comment = page.locator("li.comment").first
+    assert comment.inner_text().count("Die Schule ist neu.") == 1
+    comment.get_by_role("button", name="Show translation").click()
+    translation = comment.locator(".comment__translation")
+    translation.wait_for()
+    assert translation.get_attribute("lang") == "en"
+    assert "Machine-translated from German" in translation.inner_text()
+    assert "The School is new." in translation.inner_text()
+    comment.get_by_role("button", name="Hide translation").click()
+    assert translation.is_hidden()

@@ -1,6 +1,6 @@
 """Translated editions of articles: the publish-time workflow, reader pages, back office."""
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +17,11 @@ class EditionsConfig(AppConfig):
         register_role_apps(ADMIN, "editions")
         reader.register()
         receivers.connect()
+        if apps.is_installed("newsdesk.community"):
+            from newsdesk.community.actions import original_article_resolvers
+            from newsdesk.core.hooks import fills_slot
+            from newsdesk.editions.comments import resolve_original, translation_script
+
+            if resolve_original not in original_article_resolvers:
+                original_article_resolvers.append(resolve_original)
+            fills_slot("article_comments")(translation_script)

@@ -256,3 +256,33 @@ def review_first(section_id: int, language: str) -> bool:
 
 def admin_url(edition: Edition) -> str:
     return reverse("admin:editions_edition_change", args=[edition.pk])
+
+
+class CommentTranslation(models.Model):
+    """A reader comment machine-translated on demand, kept until the comment changes."""
+
+    comment = models.ForeignKey(
+        "community.Comment",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("comment"),
+    )
+    language = models.CharField(_("language"), max_length=8)
+    text = models.TextField(_("translation"))
+    # SHA-256 of the comment's text when translated: an edited comment is translated again.
+    source_digest = models.CharField(max_length=64)
+    engine = models.CharField(_("engine"), max_length=100)
+    model_version = models.CharField(_("model"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("comment translation")
+        verbose_name_plural = _("comment translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "language"], name="editions_one_comment_translation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.comment_id} [{self.language}]"

@@ -39,6 +39,7 @@ def translated_article(article: Article, edition: Edition) -> tuple[Article, lis
     content = edition.content
     shown = copy.copy(article)
     shown.language = edition.language
+    shown.edition_original = article  # type: ignore[attr-defined]  # comments: one thread
     for name in ("kicker", "headline", "lead"):
         if getattr(article, name).strip():
             setattr(shown, name, content.get(name, getattr(article, name)))

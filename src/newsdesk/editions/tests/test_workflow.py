@@ -18,6 +18,7 @@ from newsdesk.newsroom.models import Block
 from newsdesk.translation.models import MemoryEntry
 
 pytestmark = pytest.mark.django_db
+DEAD_CLAIM = "0" * 16  # the claim of a worker that no longer runs
 
 LONG = [
     ("paragraph", f"Der Bürgermeister sagte am Montag {n} Sätze. Die Stadt ist neu.")
@@ -359,7 +360,7 @@ def test_a_starting_worker_takes_over_from_a_killed_one(engine):
     edition = edition_of(article)
     # As left by a worker killed mid-task: claimed, its task marked running forever.
     Edition.objects.filter(pk=edition.pk).update(
-        claimed_until=timezone.now() - dt.timedelta(seconds=1), claim_token="dead"
+        claimed_until=timezone.now() - dt.timedelta(seconds=1), claim_token=DEAD_CLAIM
     )
     DBTaskResult.objects.update(status="RUNNING")
     call_command("worker", "--batch")
