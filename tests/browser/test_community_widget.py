@@ -1,0 +1,74 @@
+"""The embeddable widget in a real browser: a page on another origin shows a discussion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import threading
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsdesk.community import actions, clock
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture
+def partner_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """Another site (another origin: 127.0.0.1 instead of localhost) serving tmp_path."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(QuietHandler, directory=str(tmp_path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", tmp_path
+    server.shutdown()
+    server.server_close()
+
+
+def test_partner_page_shows_the_discussion_in_a_frame(live_server, page, partner_site,
+                                                      settings, users):
+    origin, root = partner_site
+    settings.SITE_URL = live_server.url
+    settings.COMMUNITY_ALLOWED_ORIGINS = [origin]
+    clock.set_now(dt.datetime(2026, 11, 27, 14, 0, tzinfo=ZoneInfo("Europe/Vienna")))
+    try:
+        conversation = actions.conversation_for_url(f"{origin}/bericht.html", title="Bericht")
+        actions.do_post_comment(conversation, text_value="Grüße von der Partnerseite",
+                                acting_user=users["reader"])
+        (root / "bericht.html").write_text(
+            '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Bericht</title>'
+            "</head><body><h1>Ein Bericht</h1>"
+            f'<script src="{live_server.url}/community/embed.js" async></script>'
+            "</body></html>", encoding="utf-8")
+        page.goto(f"{origin}/bericht.html")
+        frame_element = page.wait_for_selector("iframe")
+        frame = frame_element.content_frame()
+        assert frame is not None
+        frame.wait_for_selector(".comment__text")
+        assert "Grüße von der Partnerseite" in frame.locator(".comment__text").inner_text()
+        # No form in a third-party frame: the link opens the discussion on our site.
+        assert frame.locator("textarea").count() == 0
+        login = frame.locator(".community__login a")
+        assert login.get_attribute("href") == f"/de/community/conversations/{conversation.pk}/"
+        # The frame reported its height to the embedding page.
+        page.wait_for_function("document.querySelector('iframe').style.height !== ''")
+        # Nothing of ours is readable by the partner page.
+        assert page.evaluate("document.cookie") == ""
+    finally:
+        clock.set_now(None)
+
+
+def test_frame_is_refused_for_origins_not_allowed(live_server, page, settings):
+    settings.COMMUNITY_ALLOWED_ORIGINS = []
+    response = page.goto(f"{live_server.url}/community/embed/?url=https://evil.example/x")
+    assert response is not None and response.status == 403
+    assert "nicht freigeschaltet" in page.inner_text("body")
