@@ -126,7 +126,11 @@ def edition_displays(articles: list[Article], language: str) -> dict[int, Articl
 
 def edition_alternates(article: Article) -> list[tuple[str, str]]:
     """[(language, path)] of the article's visible editions."""
-    languages = _visible(Edition.objects.filter(article=article)).values_list("language", flat=True)
+    languages = (
+        _visible(Edition.objects.filter(article=article))
+        .exclude(language=article.language)  # an original whose language was changed
+        .values_list("language", flat=True)
+    )
     return [(language, edition_path(article, language)) for language in sorted(languages)]
 
 

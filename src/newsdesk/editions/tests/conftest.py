@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from newsdesk.newsroom.testing import make_article
 from newsdesk.translation.engines import get_engine
@@ -20,6 +21,13 @@ CLEAN: dict[str, Any] = {
         ("paragraph", 'Die Schule ist <a href="https://example.org/">neu</a>.'),
     ],
 }
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Messages in English whatever an earlier test left active (requests set their own)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

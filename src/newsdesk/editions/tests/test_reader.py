@@ -173,3 +173,11 @@ def test_held_and_pending_editions_are_not_shown(client, engine, publish, commit
     assert Edition.objects.get(article=article).state == Edition.State.HELD
     html = client.get("/en/politik/karmeliter/").content.decode()
     assert NOTICE_EN not in html
+
+
+def test_an_edition_in_the_originals_own_language_is_not_an_alternate(translated):
+    from newsdesk.editions.reader import edition_alternates
+
+    assert edition_alternates(translated) == [("en", "/en/politik/buergermeister/")]
+    translated.language = "en"  # an editor corrected the original's language
+    assert edition_alternates(translated) == []
