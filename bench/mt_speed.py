@@ -237,6 +237,8 @@ def worker_pipeline(args: argparse.Namespace) -> dict[str, Any]:
         str(Path(args.workdir, "models")), beam_size=4, inter_threads=1, intra_threads=args.intra
     )
     engine.translate(segments[:1], "de", "en")  # loads the model (once per process)
+    spm = engine._load("de-en").source_spm
+    source_tokens = sum(len(spm.encode(segment, out_type=str)) for segment in segments)
     started = time.perf_counter()
     engine.translate(segments, "de", "en")
     engine_seconds = time.perf_counter() - started
@@ -246,6 +248,7 @@ def worker_pipeline(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "words": words,
         "segments": len(segments),
+        "source_tokens": source_tokens,
         "flagged_segments": sum(1 for f in end_to_end.fields for s in f.segments if s.issues),
         "pipeline_seconds": pipeline_seconds,
         "engine_seconds": engine_seconds,
@@ -391,7 +394,12 @@ def main() -> None:
             )
         pipeline = _run_worker("pipeline", workdir, intra=threads)
         overhead = pipeline["pipeline_seconds"] / pipeline["engine_seconds"]
-        print(f"\narticle: {pipeline['words']} words, {pipeline['segments']} segments")
+        print(
+            f"\narticle: {pipeline['words']} words, {pipeline['segments']} segments, "
+            f"{pipeline['source_tokens']} source tokens "
+            f"({pipeline['source_tokens'] / pipeline['words']:.2f} per word with this random "
+            "model's small sentencepiece vocabulary)"
+        )
         print(
             f"pipeline's own time (instant engine, memory, all checks): "
             f"{pipeline['pipeline_seconds'] * 1000:.0f} ms = {overhead:.1%} of the engine's "

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -47,3 +52,36 @@ def test_default_settings_choose_ctranslate2_on_the_model_directory(settings):
     assert config["CLASS"].endswith("CTranslate2Engine")
     assert config["OPTIONS"]["model_dir"] == str(settings.NEWSDESK_MODEL_DIR)
     assert config["OPTIONS"]["compute_type"] == "int8"
+
+
+def _settings_with(**env: str) -> subprocess.CompletedProcess[str]:
+    code = "import newsdesk.settings as s, json; print(json.dumps(s.NEWSDESK_TRANSLATION_ENGINE))"
+    environment = {**os.environ, "SECRET_KEY": "x", **env}
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=False
+    )
+
+
+def test_engine_is_chosen_from_the_environment():
+    done = _settings_with(
+        NEWSDESK_MT_ENGINE="libretranslate",
+        NEWSDESK_MT_URL="http://127.0.0.1:5000",
+        NEWSDESK_MT_TIMEOUT="5",
+    )
+    config = json.loads(done.stdout)
+    assert config["CLASS"].endswith("LibreTranslateEngine")
+    assert config["OPTIONS"]["url"] == "http://127.0.0.1:5000"
+    assert config["OPTIONS"]["timeout"] == 5
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"NEWSDESK_MT_ENGINE": "babelfish"}, "NEWSDESK_MT_ENGINE='babelfish'"),
+        ({"NEWSDESK_MT_BEAM_SIZE": "0"}, "NEWSDESK_MT_BEAM_SIZE=0 is below the minimum of 1"),
+        ({"NEWSDESK_MT_INTER_THREADS": "two"}, "NEWSDESK_MT_INTER_THREADS='two'"),
+    ],
+)
+def test_bad_engine_settings_stop_start_up_naming_the_variable(env, message):
+    done = _settings_with(**env)
+    assert done.returncode != 0 and message in done.stderr
