@@ -44,6 +44,7 @@ class EditionAdmin(admin.ModelAdmin):
         "age",
         "flagged",
         "queued",
+        "short_error",
         "reader_link",
     )
     list_filter: ClassVar[Any] = ("state", "language", "flagged", "article__section")
@@ -72,6 +73,10 @@ class EditionAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("age"), ordering="translated_at")
     def age(self, obj: Edition) -> str:
         return timesince(obj.translated_at) if obj.translated_at else "—"
+
+    @admin.display(description=gettext_lazy("error"))
+    def short_error(self, obj: Edition) -> str:
+        return obj.error[:120] if obj.error else ""
 
     @admin.display(description=gettext_lazy("reader page"))
     def reader_link(self, obj: Edition) -> str:

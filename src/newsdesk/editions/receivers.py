@@ -14,7 +14,12 @@ logger = logging.getLogger(__name__)
 def on_published_or_updated(sender: Any, article: Article, **kwargs: Any) -> None:
     from newsdesk.editions.workflow import request_editions
 
-    request_editions(article)
+    # The original is published already (this runs after the commit); a failure here must
+    # not turn the editor's successful publication into an error page.
+    try:
+        request_editions(article)
+    except Exception:
+        logger.exception("could not queue the editions of article %s", article.pk)
 
 
 def on_unpublished(sender: Any, article: Article, **kwargs: Any) -> None:

@@ -368,3 +368,28 @@ def test_a_starting_worker_takes_over_from_a_killed_one(engine):
     assert edition.state == Edition.State.PUBLISHED and not edition.queued
     assert edition.content["headline"] == "The City has a House"
     assert Edition.objects.filter(article=article).count() == 1
+
+
+def test_a_failure_to_queue_editions_does_not_break_publishing(
+    engine, publish, monkeypatch, caplog
+):
+    def broken(article, **kwargs):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(workflow, "request_editions", broken)
+    article = publish(headline="Die Stadt")
+    assert article.is_published
+    assert not Edition.objects.filter(article=article).exists()
+    assert "could not queue the editions" in caplog.text
+
+
+def test_failed_edition_shows_its_error_to_editors(
+    failing_engine, publish, committed, client_for, settings
+):
+    settings.NEWSDESK_EDITIONS_MAX_ATTEMPTS = 1
+    article = publish(headline="Die Stadt")
+    committed(workflow.run_translation, edition_of(article).pk)
+    listing = client_for("editor").get("/admin/editions/edition/?state__exact=failed")
+    assert "EngineError: engine is down" in listing.content.decode()
+    page = client_for("editor").get(f"/admin/editions/edition/{edition_of(article).pk}/change/")
+    assert "EngineError: engine is down" in page.content.decode()
