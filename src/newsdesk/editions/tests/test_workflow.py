@@ -393,3 +393,59 @@ def test_failed_edition_shows_its_error_to_editors(
     assert "EngineError: engine is down" in listing.content.decode()
     page = client_for("editor").get(f"/admin/editions/edition/{edition_of(article).pk}/change/")
     assert "EngineError: engine is down" in page.content.decode()
+
+
+def test_reviewed_edition_goes_stale_on_update_and_keeps_its_corrections(
+    engine, publish, committed, users
+):
+    article = publish(headline="Die Stadt hat ein Haus")
+    committed(workflow.run_translation, edition_of(article).pk)
+    edition = edition_of(article)
+    headline = edition.segments.get(field="headline")
+    committed(workflow.save_corrections, edition, {headline.pk: "The city owns a house"}, None)
+    committed(workflow.approve_edition, edition, users["editor"])
+    assert edition_of(article).state == Edition.State.REVIEWED
+
+    article.lead = "Die Schule ist neu."
+    article.save()
+    committed(actions.save_article, article)
+    edition = edition_of(article)
+    assert edition.state == Edition.State.STALE and edition.content_reviewed
+    assert committed(workflow.run_translation, edition.pk) == "published"
+    edition.refresh_from_db()
+    # Machine text is new, so the edition is no longer "reviewed"; the correction stays.
+    assert edition.state == Edition.State.PUBLISHED and not edition.content_reviewed
+    assert edition.content["headline"] == "The city owns a house"
+    assert edition.content["lead"] == "The School is new."
+
+
+def test_a_stale_edition_whose_update_fails_stays_readable(engine, publish, committed, settings):
+    article = publish(headline="Die Stadt hat ein Haus")
+    committed(workflow.run_translation, edition_of(article).pk)
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"version": "t1", "fail": "engine is down"},
+    }
+    settings.NEWSDESK_EDITIONS_MAX_ATTEMPTS = 1
+    article.headline = "Die Stadt hat zwei Haus"
+    article.save()
+    committed(actions.save_article, article)
+    assert committed(workflow.run_translation, edition_of(article).pk) == "failed"
+    edition = edition_of(article)
+    assert edition.state == Edition.State.FAILED
+    assert edition.is_visible and edition.is_outdated
+    assert edition.content["headline"] == "The City has a House"
+
+
+def test_a_held_edition_nobody_saw_is_translated_again_when_the_original_changes(
+    engine, publish, committed
+):
+    article = publish(headline="Karmeliterviertel bleibt autofrei bis Oktober")
+    committed(workflow.run_translation, edition_of(article).pk)
+    assert edition_of(article).state == Edition.State.HELD
+    article.headline = "Die Stadt hat ein Haus"
+    article.save()
+    committed(actions.save_article, article)
+    edition = edition_of(article)
+    assert edition.state == Edition.State.PENDING and edition.queued
+    assert committed(workflow.run_translation, edition.pk) == "published"
