@@ -13,6 +13,7 @@ from newsdesk.editions.models import Edition
 from newsdesk.editions.source import BLOCK_PARTS, part_text
 from newsdesk.newsroom import localization, seo
 from newsdesk.newsroom.localization import ArticleDisplay
+from newsdesk.newsroom.markup import strip_tags_text
 from newsdesk.newsroom.models import Article
 from newsdesk.newsroom.views import article_context
 
@@ -66,6 +67,7 @@ def edition_ld(data: dict[str, Any], article: Article, edition: Edition) -> dict
         "headline": article.headline[:110],
     }
     data["isBasedOn"] = original
+    data["articleSection"] = article.section.name_in(edition.language)
     data["creativeWorkStatus"] = (
         REVIEWED_STATUS if edition.content_reviewed else MACHINE_TRANSLATION_STATUS
     )
@@ -75,6 +77,10 @@ def edition_ld(data: dict[str, Any], article: Article, edition: Edition) -> dict
         "applicationCategory": "machine translation",
     }
     return data
+
+
+def _word_count(blocks: list[Any]) -> int:
+    return sum(len(strip_tags_text(block.text).split()) for block in blocks if block.text)
 
 
 def edition_page(request: HttpRequest, article: Article, language: str) -> HttpResponse | None:
@@ -95,7 +101,10 @@ def edition_page(request: HttpRequest, article: Article, language: str) -> HttpR
             "alternates": seo.article_alternates(article),
             "canonical": seo.canonical_url(shown),
             "json_ld": seo.dumps_for_script(
-                edition_ld(seo.news_article_ld(shown, image_urls), article, edition)
+                {
+                    **edition_ld(seo.news_article_ld(shown, image_urls), article, edition),
+                    "wordCount": _word_count(blocks) or None,
+                }
             ),
         }
     )

@@ -66,6 +66,8 @@ def test_json_ld_marks_the_machine_translation(client, translated):
     assert data["creativeWorkStatus"] == "machine-translated"
     assert data["translator"]["name"] == "dummy:de-en@t1"
     assert data["url"] == "http://testserver/en/politik/buergermeister/"
+    assert data["articleSection"] == "Politik"  # no English name given for the section
+    assert data["wordCount"] == len("The Mayor said today. The House The School is new.".split())
 
 
 def test_hreflang_and_switcher_link_original_and_edition(client, translated):
