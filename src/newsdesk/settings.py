@@ -99,7 +99,6 @@ try:
 except (ValueError, KeyError) as exc:
     raise ConfigError(f"DATABASE_URL={_db_url!r} cannot be used: {exc}") from None
 if _db["ENGINE"] == "django.db.backends.sqlite3":
-    _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
