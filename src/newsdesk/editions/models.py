@@ -155,7 +155,7 @@ class EditionSegment(models.Model):
     machine_text = models.TextField(_("machine translation"), blank=True)
     human_text = models.TextField(_("correction"), blank=True)
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
-    trailing = models.CharField(max_length=50, blank=True)
+    trailing = models.TextField(blank=True)
     is_html = models.BooleanField(default=False)
     # [{"code": ..., "message": ...}] from the quality checks and the workflow.
     flags = models.JSONField(_("check flags"), default=list, blank=True)

@@ -449,3 +449,13 @@ def test_a_held_edition_nobody_saw_is_translated_again_when_the_original_changes
     edition = edition_of(article)
     assert edition.state == Edition.State.PENDING and edition.queued
     assert committed(workflow.run_translation, edition.pk) == "published"
+
+
+def test_long_runs_of_whitespace_between_sentences_are_kept(engine, publish, committed):
+    spaced = "Es ist Regen." + " " * 80 + "Das Haus ist neu."
+    article = publish(headline="Das Haus", blocks=[("paragraph", spaced)])
+    assert committed(workflow.run_translation, edition_of(article).pk) == "published"
+    block = article.blocks.get()
+    assert edition_of(article).content[f"{block.key}:text"] == (
+        "It is Rain." + " " * 80 + "The House is new."
+    )
