@@ -26,7 +26,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def partner_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """Another site (another origin: 127.0.0.1 instead of localhost) serving tmp_path."""
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(QuietHandler, directory=str(tmp_path)))
+        ("127.0.0.1", 0), partial(QuietHandler, directory=str(tmp_path))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", tmp_path
@@ -34,21 +35,25 @@ def partner_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     server.server_close()
 
 
-def test_partner_page_shows_the_discussion_in_a_frame(live_server, page, partner_site,
-                                                      settings, users):
+def test_partner_page_shows_the_discussion_in_a_frame(
+    live_server, page, partner_site, settings, users
+):
     origin, root = partner_site
     settings.SITE_URL = live_server.url
     settings.COMMUNITY_ALLOWED_ORIGINS = [origin]
     clock.set_now(dt.datetime(2026, 11, 27, 14, 0, tzinfo=ZoneInfo("Europe/Vienna")))
     try:
         conversation = actions.conversation_for_url(f"{origin}/bericht.html", title="Bericht")
-        actions.do_post_comment(conversation, text_value="Grüße von der Partnerseite",
-                                acting_user=users["reader"])
+        actions.do_post_comment(
+            conversation, text_value="Grüße von der Partnerseite", acting_user=users["reader"]
+        )
         (root / "bericht.html").write_text(
             '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Bericht</title>'
             "</head><body><h1>Ein Bericht</h1>"
             f'<script src="{live_server.url}/community/embed.js" async></script>'
-            "</body></html>", encoding="utf-8")
+            "</body></html>",
+            encoding="utf-8",
+        )
         page.goto(f"{origin}/bericht.html")
         frame_element = page.wait_for_selector("iframe")
         frame = frame_element.content_frame()

@@ -25,11 +25,13 @@ def thread(users, article, settings):
     settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS = 0
     conversation = actions.conversation_for_article(article)
     root = actions.do_post_comment(conversation, text_value="Wurzel", acting_user=users["reader"])
-    reply = actions.do_post_comment(conversation, text_value="Antwort",
-                                    acting_user=users["other_reader"], parent=root)
+    reply = actions.do_post_comment(
+        conversation, text_value="Antwort", acting_user=users["other_reader"], parent=root
+    )
     page = actions.conversation_for_url("https://partner.example/a", title="Partnerartikel")
-    actions.do_post_comment(page, text_value="Auf der Partnerseite",
-                            acting_user=users["other_reader"])
+    actions.do_post_comment(
+        page, text_value="Auf der Partnerseite", acting_user=users["other_reader"]
+    )
     return conversation, root, reply, page
 
 
@@ -62,8 +64,9 @@ def test_reading_pages_for_every_role(users, thread, role):
 def test_posting_on_a_partner_page_discussion(users, thread, role, settings):
     settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS = 0
     _conversation, _root, _reply, page = thread
-    response = client_as(users, role).post(f"/de/community/conversations/{page.pk}/comments/",
-                                           {"text": f"Beitrag von {role}"})
+    response = client_as(users, role).post(
+        f"/de/community/conversations/{page.pk}/comments/", {"text": f"Beitrag von {role}"}
+    )
     assert response.status_code == 302
     saved = Comment.objects.filter(conversation=page, text=f"Beitrag von {role}").exists()
     assert saved == (role != "anonymous")
@@ -112,8 +115,7 @@ def test_demo_comments_are_idempotent(db):
 
     load_demo_content()
     load_demo_content()
-    conversation = Conversation.objects.get(
-        article__slug="staatsbesuch-praesidentin-virtanen-wien")
+    conversation = Conversation.objects.get(article__slug="staatsbesuch-praesidentin-virtanen-wien")
     comments = list(Comment.objects.filter(conversation=conversation))
     assert len(comments) == 3
     assert sum(1 for comment in comments if comment.parent_id) == 1
