@@ -38,7 +38,7 @@ class LatestArticlesRss(Feed):
         return _("The latest articles")
 
     def items(self, obj: Section | None) -> list[Article]:
-        articles = published_articles()
+        articles = published_articles().prefetch_related("authors")
         if obj is not None:
             articles = articles.filter(section=obj)
         return attach_display(articles[:FEED_SIZE], get_language() or settings.LANGUAGE_CODE)

@@ -206,13 +206,12 @@ class Article(models.Model):
 
 
 def published_articles() -> models.QuerySet[Article]:
-    """Articles readers may see, newest first, with what list pages show."""
+    """Articles readers may see, newest first, with their section (what teasers show)."""
     return (
         Article.objects.filter(
             status=Article.Status.PUBLISHED, first_published_at__lte=timezone.now()
         )
         .select_related("section")
-        .prefetch_related("authors")
         .order_by("-first_published_at", "-id")
     )
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -20,19 +21,28 @@ FRONT_PAGE_PER_SECTION = 4
 
 @cached_page
 def front_page(request: HttpRequest) -> HttpResponse:
-    recent = list(published_articles()[:100])
+    recent = list(published_articles()[: FRONT_PAGE_LATEST + 1])
+    shown = {article.pk: article for article in recent}
+    # The newest few of every section, in one query however many articles there are.
+    per_section = (
+        published_articles()
+        .annotate(
+            section_rank=Window(
+                RowNumber(),
+                partition_by=[F("section_id")],
+                order_by=[F("first_published_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(section_rank__lte=FRONT_PAGE_PER_SECTION)
+    )
     sections = list(Section.objects.all())
     by_section: dict[int, list[Article]] = {section.id: [] for section in sections}
-    for article in recent:
-        bucket = by_section.get(article.section_id)
-        if bucket is not None and len(bucket) < FRONT_PAGE_PER_SECTION:
-            bucket.append(article)
-    top = recent[0] if recent else None
-    latest = recent[1 : FRONT_PAGE_LATEST + 1]
-    shown = {article.pk: article for article in [*recent[:1], *latest]}
-    for bucket in by_section.values():
-        shown.update((article.pk, article) for article in bucket)
+    for article in per_section:
+        article = shown.setdefault(article.pk, article)
+        by_section[article.section_id].append(article)
     attach_display(shown.values(), get_language() or settings.LANGUAGE_CODE)
+    top = recent[0] if recent else None
+    latest = recent[1:]
     top_image = (
         Block.objects.filter(article=top, kind=Block.Kind.IMAGE, image__isnull=False)
         .select_related("image")

@@ -140,3 +140,21 @@ def test_cached_page_is_refreshed_after_a_change(client):
     article.headline = "Zweite Fassung"
     article.save()
     assert "Zweite Fassung" in client.get("/de/").content.decode()
+
+
+def test_every_section_shows_its_newest_four_however_old(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    sport = make_section("sport", "Sport")
+    old = make_article(headline="Alter Sportbericht", section=sport)
+    old.first_published_at = timezone.now() - dt.timedelta(days=30)
+    old.save()
+    for number in range(20):
+        make_article(headline=f"Politik {number}")
+    html = client.get("/de/").content.decode()
+    sport_part = html[html.index('id="section-sport"') :]
+    assert "Alter Sportbericht" in sport_part
+    politik_part = html[html.index('id="section-politik"') : html.index('id="section-sport"')]
+    assert politik_part.count("teaser__headline") == 4
