@@ -12,6 +12,10 @@ Both servers get a thread of 200 comments (150 top-level, 50 replies) on one pag
 - read c=16: the same with 16 concurrent keep-alive clients;
 - post c=16: 16 concurrent clients post new comments to another page.
 
+Besides requests/s and latencies it reports the CPU time each server's processes used per
+answered request (from /proc, Linux only): unlike wall-clock rates, that figure hardly depends
+on what else runs on the machine.
+
 Each workload runs in short rounds (--rounds, default 4) that alternate between the two
 servers, so that both meet the same background load on a shared machine. Thread answers are
 checked (all 200 comments present) on the first and every 16th answer; the others must have
@@ -258,6 +262,13 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     accepted: int = 0
+    # CPU time the server's processes used meanwhile: unlike wall-clock rates, CPU time per
+    # request hardly depends on what else runs on the machine.
+    cpu_seconds: float = 0.0
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return self.cpu_seconds * 1000 / len(self.latencies) if self.latencies else 0.0
 
     @property
     def rate(self) -> float:
@@ -269,6 +280,24 @@ class Result:
         ordered = sorted(self.latencies)
         rank = max(1, math.ceil(round(fraction * len(ordered), 9)))
         return ordered[min(rank, len(ordered)) - 1]
+
+
+def group_cpu_seconds(group: int) -> float:
+    """User + system CPU seconds of every live process in the process group (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command name: state, ppid, pgrp, ... utime (12th), stime (13th).
+        if int(fields[2]) == group:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
@@ -475,9 +504,10 @@ def measure(args: argparse.Namespace) -> int:
     ]
     isso_argv = [isso, "-c", str(config), "run"]
     with (
-        server(nd_argv, env, work / "newsdesk.log"),
-        server(isso_argv, dict(os.environ), work / "isso.log"),
+        server(nd_argv, env, work / "newsdesk.log") as nd_process,
+        server(isso_argv, dict(os.environ), work / "isso.log") as isso_process,
     ):
+        groups = {"newsdesk": nd_process.pid, "Isso": isso_process.pid}
         wait_for(f"http://{HOST}:{nd_port}/api/community/opening")
         wait_for(f"http://{HOST}:{isso_port}/info")
         print("seeding Isso with the same 200-comment thread ...", flush=True)
@@ -501,6 +531,7 @@ def measure(args: argparse.Namespace) -> int:
                 order = list(servers) if round_number % 2 == 0 else list(reversed(servers))
                 for label in order:
                     port, read, post = servers[label]
+                    cpu_before = group_cpu_seconds(groups[label])
                     if kind == "read":
                         measured = asyncio.run(
                             run_load(
@@ -518,6 +549,7 @@ def measure(args: argparse.Namespace) -> int:
                             run_load(port, name, concurrency, seconds / args.rounds, post, 201)
                         )
                     total = results.setdefault((label, name), Result(name))
+                    total.cpu_seconds += group_cpu_seconds(groups[label]) - cpu_before
                     total.seconds += measured.seconds
                     total.latencies.extend(measured.latencies)
                     total.errors.update(measured.errors)
@@ -548,8 +580,8 @@ def report(
         f"{THREAD_ROOTS + THREAD_REPLIES} comments"
     )
     print()
-    print("| workload | server | requests/s | p50 ms | p99 ms | errors |")
-    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    print("| workload | server | requests/s | p50 ms | p99 ms | server CPU ms/request | errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     workloads = ["read c=1", f"read c={args.concurrency}", f"post c={args.concurrency}"]
     for workload in workloads:
         for label in ("newsdesk", "Isso"):
@@ -559,11 +591,14 @@ def report(
             print(
                 f"| {workload} | {label} | {result.rate:.1f} | "
                 f"{result.percentile(0.5) * 1000:.1f} | {result.percentile(0.99) * 1000:.1f} | "
-                f"{errors}{detail} |"
+                f"{result.cpu_ms_per_request:.2f} | {errors}{detail} |"
             )
     print()
-    print("| workload | newsdesk/Isso requests/s | newsdesk/Isso p50 | newsdesk/Isso p99 |")
-    print("| --- | ---: | ---: | ---: |")
+    print(
+        "| workload | newsdesk/Isso requests/s | newsdesk/Isso p50 | newsdesk/Isso p99 "
+        "| Isso/newsdesk CPU per request |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: |")
     for workload in workloads:
         ours, theirs = results[("newsdesk", workload)], results[("Isso", workload)]
 
@@ -573,7 +608,8 @@ def report(
         print(
             f"| {workload} | {ratio(ours.rate, theirs.rate)} | "
             f"{ratio(ours.percentile(0.5), theirs.percentile(0.5))} | "
-            f"{ratio(ours.percentile(0.99), theirs.percentile(0.99))} |"
+            f"{ratio(ours.percentile(0.99), theirs.percentile(0.99))} | "
+            f"{ratio(theirs.cpu_ms_per_request, ours.cpu_ms_per_request)} |"
         )
     posted = results[("newsdesk", f"post c={args.concurrency}")].accepted
     isso_posted = results[("Isso", f"post c={args.concurrency}")].accepted
