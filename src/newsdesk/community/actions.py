@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from newsdesk.community import clock, hours, signals, text
@@ -215,24 +215,39 @@ def check_rate_limits(user: Any, ip_address: str | None) -> None:
         )
 
 
+# The hottest check of posting, in plain SQL (the ORM's query building costs more CPU
+# than the query itself): own copies of the text in 24 h, anyone's here in 10 minutes.
+_DUPLICATES_SQL = """
+    SELECT
+        COALESCE(SUM(CASE WHEN author_id = %s THEN 1 ELSE 0 END), 0),
+        COALESCE(SUM(CASE WHEN conversation_id = %s AND created_at >= %s THEN 1 ELSE 0 END), 0)
+    FROM {table}
+    WHERE text_digest = %s AND created_at >= %s
+"""
+
+
 def _check_duplicates(conversation: Conversation, user: Any, digest: str, now: dt.datetime) -> None:
     """One query: the same text by this reader (24 h), or by anyone here (10 minutes)."""
-    same_text = Comment.objects.filter(
-        Q(author=user) | Q(conversation=conversation, created_at__gte=now - FLOOD_WINDOW),
-        text_digest=digest,
-        created_at__gte=now - DUPLICATE_WINDOW,
-    ).values_list("author_id", "conversation_id", "created_at")[: FLOOD_COPIES + 50]
-    copies = 0
-    for author_id, conversation_id, created_at in same_text:
-        if author_id == user.pk:
-            raise CommentRefused(
-                "duplicate",
-                _("You have already posted this comment. Please do not post the same text twice."),
-                status=409,
-            )
-        if conversation_id == conversation.pk and created_at >= now - FLOOD_WINDOW:
-            copies += 1
-    if copies >= FLOOD_COPIES:
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _DUPLICATES_SQL.format(table=connection.ops.quote_name(Comment._meta.db_table)),
+            [
+                user.pk,
+                conversation.pk,
+                adapt(now - FLOOD_WINDOW),
+                digest,
+                adapt(now - DUPLICATE_WINDOW),
+            ],
+        )
+        own, here = cursor.fetchone()
+    if own:
+        raise CommentRefused(
+            "duplicate",
+            _("You have already posted this comment. Please do not post the same text twice."),
+            status=409,
+        )
+    if here >= FLOOD_COPIES:
         raise CommentRefused(
             "flood",
             _("This text has just been posted several times here. Please write your own words."),
@@ -254,8 +269,15 @@ def write_lock() -> Iterator[None]:
         yield
 
 
-def _bump(conversation_id: int, **changes: Any) -> None:
-    Conversation.objects.filter(pk=conversation_id).update(version=F("version") + 1, **changes)
+def _bump(conversation_id: int, count_change: int = 0) -> None:
+    """A new version of the thread (caches key on it), and its comment count changed."""
+    table = connection.ops.quote_name(Conversation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET version = version + 1, comment_count = comment_count + %s "  # noqa: S608 - the table name is ours
+            "WHERE id = %s",
+            [count_change, conversation_id],
+        )
 
 
 def do_post_comment(
@@ -316,7 +338,7 @@ def do_post_comment(
             created_at=now,
             ip_address=ip_address,
         )
-        _bump(conversation.pk, comment_count=F("comment_count") + 1)
+        _bump(conversation.pk, 1)
         if parent is not None:
             Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
     signals.comment_posted.send(sender=Comment, comment=comment, acting_user=acting_user)
@@ -388,7 +410,7 @@ def do_delete_comment(comment: Comment, *, acting_user: Any) -> Comment:
     with transaction.atomic():
         comment.deleted_at = clock.now()
         comment.save(update_fields=["deleted_at"])
-        _bump(comment.conversation_id, comment_count=F("comment_count") - 1)
+        _bump(comment.conversation_id, -1)
     signals.comment_deleted.send(sender=Comment, comment=comment, acting_user=acting_user)
     return comment
 
@@ -491,7 +513,7 @@ def do_delete_account(user: Any, *, acting_user: Any) -> None:
             visible = comments.filter(
                 conversation_id=conversation_id, deleted_at__isnull=True
             ).count()
-            _bump(conversation_id, comment_count=F("comment_count") - visible)
+            _bump(conversation_id, -visible)
         CommentRevision.objects.filter(comment__author=user).delete()
         comments.filter(deleted_at__isnull=True).update(deleted_at=now)
         comments.update(text="", html="", author=None, ip_address=None)
