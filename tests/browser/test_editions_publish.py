@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from django.core.management import call_command
@@ -98,3 +99,44 @@ def test_reader_shows_a_comment_in_english(live_server, page, users, settings):
     assert "The School is new." in translation.inner_text()
     comment.get_by_role("button", name="Hide translation").click()
     assert translation.is_hidden()
+
+
+def test_editor_post_edits_and_approves_a_held_edition(live_server, page, users, settings):
+    from newsdesk.editions import workflow
+    from newsdesk.newsroom.testing import make_article
+
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"version": "browser"},
+    }
+    settings.SITE_URL = live_server.url
+    article = make_article(
+        headline="Karmeliterviertel bleibt autofrei",
+        slug="karmeliter",
+        kicker="Stadt",
+        lead="Die Stadt ist neu.",
+        blocks=[("paragraph", "Der Bürgermeister sagte heute.")],
+    )
+    edition = Edition.objects.get(article=article)
+    assert workflow.run_translation(edition.pk) == "held for review"
+
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "correct horse battery")
+    page.locator("input[type=submit]").click()
+    page.goto(f"{live_server.url}/admin/editions/heldedition/")
+    page.get_by_role("link", name=re.compile("Karmeliterviertel bleibt autofrei")).first.click()
+    row = page.locator("tr.flagged").first
+    assert "Karmeliterviertel bleibt autofrei" in row.locator("td").nth(0).inner_text()
+    assert row.locator(".reason").count() >= 1  # the checks' reason beside the segment
+    shot(page, "post-edit")
+    row.locator("textarea").fill("Carmelite quarter stays car-free")
+    page.locator("input[name=_approve]").click()
+    page.wait_for_load_state()
+    assert "geprüft" in page.locator(".edition-state").inner_text().lower() or (
+        "reviewed" in page.locator(".edition-state").inner_text().lower()
+    )
+
+    page.goto(f"{live_server.url}/en/politik/karmeliter/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Carmelite quarter stays car-free"
+    assert "reviewed by the editorial team" in page.locator(".edition-notice").inner_text()
