@@ -254,6 +254,9 @@ COMMUNITY_SECONDS_BETWEEN_COMMENTS = env_int("COMMUNITY_SECONDS_BETWEEN_COMMENTS
 COMMUNITY_ACCOUNT_BURST = env_int("COMMUNITY_ACCOUNT_BURST", 10, minimum=1)  # per hour
 COMMUNITY_IP_PER_MINUTE = env_int("COMMUNITY_IP_PER_MINUTE", 20, minimum=1)
 COMMUNITY_ALLOWED_ORIGINS = env_list("COMMUNITY_ALLOWED_ORIGINS", [])
+# Proxies in front of the server that append to X-Forwarded-For (0: use REMOTE_ADDR); the
+# per-IP comment limit needs the client's address, not the proxy's.
+COMMUNITY_TRUSTED_PROXIES = env_int("COMMUNITY_TRUSTED_PROXIES", 0, minimum=0)
 
 
 # Machine translation (newsdesk.translation): the engine, installed models and the HTTP API.

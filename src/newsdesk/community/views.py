@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
@@ -24,6 +26,21 @@ from newsdesk.newsroom.models import Article
 
 
 def client_ip(request: HttpRequest) -> str | None:
+    """The reader's address: REMOTE_ADDR, or behind N trusted proxies the address the
+    outermost of them saw (the N-th entry of X-Forwarded-For from the right)."""
+    hops = settings.COMMUNITY_TRUSTED_PROXIES
+    if hops:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            candidate = forwarded[-hops]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -159,3 +159,17 @@ def test_screeners_from_other_apps_can_refuse(users, article):
     finally:
         actions.comment_screeners.remove(no_shouting)
     assert not Comment.objects.exists()
+
+
+def test_client_address_behind_trusted_proxies(rf, settings):
+    from newsdesk.community.views import client_ip
+
+    request = rf.post(
+        "/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7, 10.0.0.2", REMOTE_ADDR="10.0.0.1"
+    )
+    settings.COMMUNITY_TRUSTED_PROXIES = 0
+    assert client_ip(request) == "10.0.0.1"  # the header is not trusted by default
+    settings.COMMUNITY_TRUSTED_PROXIES = 2
+    assert client_ip(request) == "203.0.113.7"  # a forged left-most entry is ignored
+    garbage = rf.post("/", HTTP_X_FORWARDED_FOR="nonsense, x", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(garbage) == "10.0.0.1"
