@@ -204,3 +204,18 @@ class HeldEditionAdmin(EditionAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return HttpResponseRedirect(reverse("admin:editions_edition_change", args=[object_id]))
+
+
+def article_tools(context: Any) -> str:
+    """A button on the article form: this article's editions, with how many there are."""
+    article = context.get("original")
+    if article is None or not article.pk:
+        return ""
+    count = Edition.objects.filter(article=article).count()
+    url = reverse("admin:editions_edition_changelist")
+    return format_html(
+        '<li><a href="{}?article__id__exact={}">{}</a></li>',
+        url,
+        article.pk,
+        _("Translated editions (%(count)d)") % {"count": count},
+    )

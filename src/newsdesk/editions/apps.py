@@ -17,6 +17,11 @@ class EditionsConfig(AppConfig):
         register_role_apps(ADMIN, "editions")
         reader.register()
         receivers.connect()
+        from newsdesk.core.hooks import fills_slot, slot_fillers
+        from newsdesk.editions.admin import article_tools
+
+        if article_tools not in slot_fillers("article_admin_tools"):
+            fills_slot("article_admin_tools")(article_tools)
         if apps.is_installed("newsdesk.community"):
             from newsdesk.community.actions import original_article_resolvers
             from newsdesk.core.hooks import fills_slot

@@ -33,7 +33,7 @@ def part_label(part: str) -> str:
     if part == "blocks":
         return str(_("blocks"))
     try:
-        return str(Article._meta.get_field(part).verbose_name)
+        return str(getattr(Article._meta.get_field(part), "verbose_name", part))
     except FieldDoesNotExist:
         return part
 

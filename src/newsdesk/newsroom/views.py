@@ -37,8 +37,8 @@ def front_page(request: HttpRequest) -> HttpResponse:
     )
     sections = list(Section.objects.all())
     by_section: dict[int, list[Article]] = {section.id: [] for section in sections}
-    for article in per_section:
-        article = shown.setdefault(article.pk, article)
+    for ranked in per_section:
+        article = shown.setdefault(ranked.pk, ranked)
         by_section[article.section_id].append(article)
     attach_display(shown.values(), get_language() or settings.LANGUAGE_CODE)
     top = recent[0] if recent else None

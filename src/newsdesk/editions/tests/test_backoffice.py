@@ -158,3 +158,20 @@ def test_back_office_says_when_editions_wait_for_a_model(client_for, settings, d
     }
     html = client_for("editor").get("/admin/editions/edition/").content.decode()
     assert "newsdesk models install de-en" in html
+
+
+def test_article_form_links_to_its_editions(client_for, held, settings):
+    settings.LANGUAGE_CODE = "en"
+    html = (
+        client_for("editor")
+        .get(f"/admin/newsroom/article/{held.article_id}/change/")
+        .content.decode()
+    )
+    assert (
+        f'<a href="/admin/editions/edition/?article__id__exact={held.article_id}">'
+        "Translated editions (1)</a>" in html
+    )
+    listing = client_for("editor").get(
+        f"/admin/editions/edition/?article__id__exact={held.article_id}"
+    )
+    assert listing.status_code == 200 and "Karmeliterviertel" in listing.content.decode()
