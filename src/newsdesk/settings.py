@@ -115,8 +115,12 @@ if _cache_url.startswith("locmem://"):
 elif _cache_url.startswith("dummy://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 elif _cache_url.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": _cache_url}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+    }
 else:
     raise ConfigError(f"CACHE_URL={_cache_url!r}: use locmem://, dummy:// or redis://host:port/db")
 
@@ -135,8 +139,10 @@ TASKS = {"default": {"BACKEND": _task_backends.get(_task_backend, _task_backend)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -295,12 +301,15 @@ elif _mt_engine in ("deepl", "libretranslate", "openai"):
         _mt_options["model"] = env_str("NEWSDESK_MT_MODEL", "")
 else:
     _mt_options = {}
-NEWSDESK_TRANSLATION_ENGINE = {"CLASS": _mt_engines.get(_mt_engine, _mt_engine),
-                               "OPTIONS": _mt_options}
+NEWSDESK_TRANSLATION_ENGINE = {
+    "CLASS": _mt_engines.get(_mt_engine, _mt_engine),
+    "OPTIONS": _mt_options,
+}
 # The LibreTranslate-compatible API under /mt/: keys required, and the default rate per key.
 NEWSDESK_MT_API_KEYS_REQUIRED = env_bool("NEWSDESK_MT_API_KEYS_REQUIRED", True)
-NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE = env_int("NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE", 20,
-                                               minimum=0)
+NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE = env_int(
+    "NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE", 20, minimum=0
+)
 
 
 # Translated editions (newsdesk.editions): the publish-time translation workflow.
