@@ -341,9 +341,9 @@ def main() -> None:
         rows = []
         settings = {
             "ctranslate2 int8": [
-                ("whole batch, intra 2", {"inter": 1, "intra": threads, "batch": n}),
+                (f"whole batch, intra {threads}", {"inter": 1, "intra": threads, "batch": n}),
                 (
-                    "inter 2 x intra 1, halves",
+                    f"inter {threads} x intra 1, halves",
                     {"inter": threads, "intra": 1, "batch": max(1, n // 2)},
                 ),
             ],
