@@ -21,6 +21,11 @@ from newsdesk.translation.pipeline import SourceField, translate_document
 FAST = {"retries": 2, "backoff": 0.01, "timeout": 2}
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # clients that give up on purpose (timeouts, cut downloads) are not errors
+
+
 class FakeService:
     """Answers requests with `handler(method, path, headers, body) -> (status, headers, body)`;
     `script` (a list) overrides the handler for the next requests, one entry each."""
@@ -68,7 +73,7 @@ class FakeService:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True).start()
 

@@ -19,6 +19,11 @@ from newsdesk.translation.engines.ctranslate2 import CTranslate2Engine
 from newsdesk.translation.modelstore import MANIFEST, installed_models
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # clients that give up on purpose (timeouts, cut downloads) are not errors
+
+
 @pytest.fixture(scope="module")
 def release_zip(marian_releases) -> bytes:
     buffer = io.BytesIO()
@@ -85,7 +90,7 @@ def server(release_zip):
         def log_message(self, *args):
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd = QuietServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
