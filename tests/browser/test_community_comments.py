@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 
 from newsdesk.community import actions, clock
-from newsdesk.community.models import Comment
+from newsdesk.community.models import ClosedPeriod, Comment
 from newsdesk.newsroom.testing import make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,6 +20,9 @@ VIENNA = ZoneInfo("Europe/Vienna")
 
 @pytest.fixture(autouse=True)
 def community_clock(settings):
+    # The default schedule comes from a data migration, which an earlier transactional test's
+    # flush may have removed: state it here, as this test depends on it.
+    ClosedPeriod.objects.get_or_create(weekday=None, starts=dt.time(0), ends=dt.time(6))
     settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS = 0
     clock.set_now(dt.datetime(2026, 11, 27, 14, 0, tzinfo=VIENNA))
     yield

@@ -126,3 +126,33 @@ def test_cli_reports_configuration_errors_without_traceback(tmp_path):
     assert "newsdesk: configuration error: TIME_ZONE='Mars/Olympus'" in result.stderr
     assert "Traceback" not in result.stderr
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_redis_cache_url_gives_a_working_shared_cache():
+    """CACHE_URL=redis://… (for several server processes) against the local Redis."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {url}")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'newsdesk.settings'; "
+            "django.setup(); from django.core.cache import cache; "
+            "cache.set('newsdesk-test', 'ok', 5); print(cache.get('newsdesk-test'))",
+        ],
+        env={**os.environ, "SECRET_KEY": "x", "CACHE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+    # The value lives in Redis itself, not in the process's memory.
+    assert redis.Redis.from_url(url).keys("*newsdesk-test*")
