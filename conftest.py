@@ -94,6 +94,20 @@ def browser():
 
 
 @pytest.fixture
+def log_in(page: Any, live_server: Any):
+    """log_in(username): sign in through the back office's login form in the browser page."""
+
+    def sign_in(username: str) -> None:
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "correct horse battery")
+        page.locator("input[type=submit]").click()
+        page.wait_for_load_state()
+
+    return sign_in
+
+
+@pytest.fixture
 def page(browser: Any):
     context = browser.new_context(locale="de-AT", timezone_id="Europe/Vienna")
     page = context.new_page()

@@ -21,17 +21,14 @@ def shot(page, name: str) -> None:
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
-def test_published_article_gets_an_english_edition(live_server, page, users, settings):
+def test_published_article_gets_an_english_edition(live_server, page, users, settings, log_in):
     settings.NEWSDESK_TRANSLATION_ENGINE = {
         "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
         "OPTIONS": {"version": "browser"},
     }
     settings.SITE_URL = live_server.url  # hreflang links and the switcher are absolute
     make_section("politik", "Politik", names={"en": "Politics"})
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "correct horse battery")
-    page.locator("input[type=submit]").click()
+    log_in("editor")
     page.goto(f"{live_server.url}/admin/newsroom/article/add/")
     page.select_option("#id_section", label="Politik")
     page.fill("#id_kicker", "Stadt")
@@ -101,7 +98,7 @@ def test_reader_shows_a_comment_in_english(live_server, page, users, settings):
     assert translation.is_hidden()
 
 
-def test_editor_post_edits_and_approves_a_held_edition(live_server, page, users, settings):
+def test_editor_post_edits_and_approves_a_held_edition(live_server, page, users, settings, log_in):
     from newsdesk.editions import workflow
     from newsdesk.newsroom.testing import make_article
 
@@ -120,10 +117,7 @@ def test_editor_post_edits_and_approves_a_held_edition(live_server, page, users,
     edition = Edition.objects.get(article=article)
     assert workflow.run_translation(edition.pk) == "held for review"
 
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "correct horse battery")
-    page.locator("input[type=submit]").click()
+    log_in("editor")
     page.goto(f"{live_server.url}/admin/editions/heldedition/")
     page.get_by_role("link", name=re.compile("Karmeliterviertel bleibt autofrei")).first.click()
     row = page.locator("tr.flagged").first

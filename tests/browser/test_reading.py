@@ -69,12 +69,9 @@ def test_reader_follows_an_article_from_the_front_page(live_server, page):
     )
 
 
-def test_editor_writes_and_publishes_in_the_back_office(live_server, page, users):
+def test_editor_writes_and_publishes_in_the_back_office(live_server, page, users, log_in):
     make_section("politik", "Politik")
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "correct horse battery")
-    page.locator("input[type=submit]").click()
+    log_in("editor")
     page.goto(f"{live_server.url}/admin/newsroom/article/add/")
     page.select_option("#id_section", label="Politik")
     page.fill("#id_kicker", "Staatsbesuch")
