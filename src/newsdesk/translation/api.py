@@ -62,6 +62,11 @@ def _client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
+def _minute() -> int:
+    """The current rate-limit window (fixed one-minute windows)."""
+    return int(time.time() // 60)
+
+
 def _authorise(request: HttpRequest, params: dict[str, Any]) -> Caller:
     """Find the API key and apply its rate limit (requests per minute)."""
     raw_key = params.get("api_key") or ""
@@ -78,7 +83,7 @@ def _authorise(request: HttpRequest, params: dict[str, Any]) -> Caller:
     else:
         limit = settings.NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE
         bucket, max_characters = f"ip:{_client_ip(request)}", 5000
-    window = int(time.time() // 60)
+    window = _minute()
     counter = f"mt-api-rate:{bucket}:{window}"
     cache.add(counter, 0, timeout=90)
     try:

@@ -7,12 +7,19 @@ import json
 import pytest
 from django.test import Client
 
+from newsdesk.translation import api
 from newsdesk.translation.models import ApiKey
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "reader", "moderator", "editor", "admin"]
 DUMMY = "newsdesk.translation.engines.dummy.DummyEngine"
+
+
+@pytest.fixture(autouse=True)
+def one_minute(monkeypatch):
+    """All requests of a test fall into the same rate-limit minute."""
+    monkeypatch.setattr(api, "_minute", lambda: 29_000_000)
 
 
 @pytest.fixture(autouse=True)
@@ -226,3 +233,14 @@ def test_errors_follow_accept_language(client, api_key):
         HTTP_ACCEPT_LANGUAGE="de",
     )
     assert response.json() == {"error": "Ungültige Anfrage: Parameter q fehlt"}
+
+
+def test_rate_limit_starts_afresh_each_minute(client, monkeypatch):
+    limited = ApiKey(name="one", requests_per_minute=1)
+    secret = limited.set_new_key()
+    limited.save()
+    request = {"q": "Haus", "source": "de", "target": "en", "api_key": secret}
+    assert post(client, "/mt/translate", request)[0] == 200
+    assert post(client, "/mt/translate", request)[0] == 429
+    monkeypatch.setattr(api, "_minute", lambda: 29_000_001)
+    assert post(client, "/mt/translate", request)[0] == 200

@@ -161,7 +161,7 @@ def test_timeouts_are_explicit(fake):
     started = time.monotonic()
     with pytest.raises(EngineError, match="no answer within 0.3 s"):
         engine.translate(["Hallo"], "de", "en")
-    assert time.monotonic() - started < 1.4
+    assert time.monotonic() - started < 2.5  # two attempts would take 3 s without timeouts
 
 
 def test_unreachable_service(fake):
