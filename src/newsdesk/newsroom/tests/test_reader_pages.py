@@ -122,7 +122,7 @@ def test_language_switcher_links_to_same_page(client):
     assert f'<a href="/en/politik/{article.slug}/" hreflang="en" lang="en">English</a>' in html
 
 
-def test_front_page_queries_do_not_grow_with_articles(client, settings):
+def test_front_page_queries_grow_with_sections_not_articles(client, settings):
     settings.NEWSDESK_PAGE_CACHE_SECONDS = 0
     make_article()
     with CaptureQueriesContext(connection) as few:
