@@ -101,13 +101,15 @@ class CTranslate2Engine(TranslationEngine):
     # -- running ----------------------------------------------------------------------
 
     def _load(self, pair: str) -> _Loaded:
+        model = self._models().get(pair)
+        if model is None:
+            raise EngineError(f"no model installed for {pair}")
         with self._lock:
             loaded = self._loaded.get(pair)
-            if loaded is not None:
+            # A model installed anew (another version) replaces the loaded one, so that the
+            # provenance recorded always names the model that translated.
+            if loaded is not None and loaded.model.label == model.label:
                 return loaded
-            model = self._models().get(pair)
-            if model is None:
-                raise EngineError(f"no model installed for {pair}")
             import ctranslate2
             import sentencepiece as spm
 

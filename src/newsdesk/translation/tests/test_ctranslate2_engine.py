@@ -60,3 +60,15 @@ def test_pipeline_with_ctranslate2_keeps_markup_and_flags_the_junk(model_dir, se
     codes = {issue.code for issue in result.fields[0].issues}
     assert {"placeholders", "numbers", "repetition"} <= codes
     assert result.model_version == "ctranslate2:tiny-de-en@1"
+
+
+def test_a_newly_installed_version_replaces_the_loaded_model(model_dir, marian_releases):
+    from newsdesk.translation.modelstore import install_from_path
+
+    engine = CTranslate2Engine(str(model_dir), beam_size=1)
+    engine.translate(["Der Rat tagte."], "de", "en")
+    install_from_path(marian_releases["de-en"], model_dir, name="tiny-de-en", version="2")
+    assert engine.model_version("de", "en") == "ctranslate2:tiny-de-en@2"
+    engine.translate(["Der Rat tagte."], "de", "en")
+    assert engine.loads == 2
+    assert engine._load("de-en").model.version == "2"
