@@ -138,7 +138,11 @@ def profile_for(user: Any) -> Profile:
         return user.community_profile
     except Profile.DoesNotExist:
         pass
-    base = (user.get_username() or "reader").split("@")[0][: DISPLAY_NAME_MAX - 6] or "reader"
+    # Accounts made outside the sign-up form (admin, createsuperuser) start with their
+    # username, unless it is an e-mail address: no part of that is ever published.
+    username = user.get_username() or ""
+    base = username[: DISPLAY_NAME_MAX - 6] if username and "@" not in username else ""
+    base = base or f"reader-{user.pk}"
     name, number = base, 1
     while Profile.objects.filter(display_name__iexact=name).exists():
         number += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -80,7 +81,12 @@ class Conversation(models.Model):
         verbose_name=_("article"),
     )
     # For the embeddable widget: the address of the page on another site.
-    url = models.CharField(_("page address"), max_length=500, blank=True)
+    url = models.CharField(
+        _("page address"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
     title = models.CharField(_("title"), max_length=200, blank=True)
     mode = models.CharField(
         _("comments"), max_length=16, choices=Mode.choices, default=Mode.DEFAULT
@@ -277,7 +283,12 @@ class Notice(models.Model):
     language = models.CharField(_("language"), max_length=8, unique=True)
     netiquette = models.TextField(_("netiquette"))
     disclaimer = models.TextField(_("disclaimer"))
-    report_url = models.CharField(_("address of the reporting channel"), max_length=300, blank=True)
+    report_url = models.CharField(
+        _("address of the reporting channel"),
+        max_length=300,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
 
     class Meta:
         ordering = ["language"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -12,6 +14,8 @@ from django.views.decorators.http import require_GET
 
 from newsdesk.editions.comments import translate_comment
 from newsdesk.translation.engines import EngineError
+
+logger = logging.getLogger(__name__)
 
 REQUESTS_PER_MINUTE = 30
 
@@ -48,11 +52,10 @@ def comment_translation(request: HttpRequest, comment_id: int) -> JsonResponse:
         translation = translate_comment(comment, language)
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=400)
-    except EngineError as exc:
-        return JsonResponse(
-            {"error": _("The translation is not available right now."), "detail": str(exc)},
-            status=503,
-        )
+    except EngineError:
+        # The engine's message names internal addresses: it goes to the log, not to readers.
+        logger.exception("comment %s: translation into %s failed", comment.pk, language)
+        return JsonResponse({"error": _("The translation is not available right now.")}, status=503)
     return JsonResponse(
         {
             "comment": comment.pk,

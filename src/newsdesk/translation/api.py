@@ -8,6 +8,7 @@ wagtail-localize's LibreTranslate backend) work unchanged. Requests carry an API
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ from newsdesk.translation.checks import detect
 from newsdesk.translation.engines import EngineError, UnsupportedLanguagePair, get_engine
 from newsdesk.translation.models import ApiKey
 from newsdesk.translation.pipeline import SourceField, translate_document
+
+logger = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -122,8 +125,10 @@ def _api_view(method: str):  # type: ignore[no-untyped-def]
                 return _error(exc.status, exc.message)
             except UnsupportedLanguagePair as exc:
                 return _error(400, str(exc))
-            except EngineError as exc:
-                return _error(500, _("Translation failed: %(reason)s") % {"reason": exc})
+            except EngineError:
+                # The engine's message may name internal addresses: log it, answer plainly.
+                logger.exception("translation API: the engine failed")
+                return _error(500, _("Translation failed; the engine is not available right now."))
 
         view.__name__ = func.__name__
         view.__doc__ = func.__doc__
