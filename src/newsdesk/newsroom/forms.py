@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsdesk.newsroom.models import Article, Section
-
-RESERVED_SECTION_SLUGS = {"feed", "admin", "static", "media", "api", "accounts", "search"}
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -51,14 +48,6 @@ class SectionAdminForm(forms.ModelForm):
     class Meta:
         model = Section
         fields = ("name", "slug", "description", "names", "position")
-
-    def clean_slug(self) -> str:
-        slug = self.cleaned_data["slug"]
-        if slug in RESERVED_SECTION_SLUGS:
-            raise ValidationError(
-                _("“%(slug)s” is reserved for the site's own pages.") % {"slug": slug}
-            )
-        return slug
 
 
 class BlockForm(forms.ModelForm):

@@ -35,7 +35,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from newsdesk.newsroom import actions
-from newsdesk.newsroom.forms import RESERVED_SECTION_SLUGS
 from newsdesk.newsroom.markup import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -1091,11 +1090,6 @@ class Importer:
             section.full_clean()
         except ValidationError as exc:
             errors.extend(_validation_messages(exc, prefix=_("section") + " "))
-            return None
-        if slug in RESERVED_SECTION_SLUGS:
-            errors.append(
-                _("section: %(slug)s is reserved for the site's own pages.") % {"slug": slug}
-            )
             return None
         return section
 

@@ -14,6 +14,20 @@ from django.utils.translation import gettext_lazy as _
 
 from newsdesk.newsroom.markup import clean_inline_html, validate_inline_html
 
+# First path segments the site uses itself under a language prefix (/de/community/ …); a
+# section with such a slug would shadow those pages or be shadowed by them.
+RESERVED_SECTION_SLUGS = frozenset(
+    {"feed", "admin", "static", "media", "api", "accounts", "community", "editions", "search"}
+)
+
+
+def validate_section_slug(value: str) -> None:
+    if value in RESERVED_SECTION_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is reserved for the site's own pages.") % {"slug": value},
+            code="reserved",
+        )
+
 
 def _language_choices() -> list[tuple[str, str]]:
     return list(settings.LANGUAGES)
@@ -25,7 +39,9 @@ def _default_language() -> str:
 
 class Section(models.Model):
     name = models.CharField(_("name"), max_length=80)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, validators=[validate_section_slug]
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
     # Names in other site languages, e.g. {"en": "Politics"}; the reader's language picks one.
     names = models.JSONField(_("names in other languages"), default=dict, blank=True)
