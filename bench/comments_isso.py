@@ -21,7 +21,7 @@ servers, so that both meet the same background load on a shared machine. Thread 
 checked (all 200 comments present) on the first and every 16th answer; the others must have
 the same length.
 
-newsdesk runs as `newsdesk serve` (gunicorn, 2 workers x 4 threads, SQLite in WAL mode,
+newsdesk runs as `newsdesk serve` (Granian, 2 workers x 1 thread, SQLite in WAL mode,
 local-memory cache) with every check of the comment issue switched on: login session and
 CSRF token, opening hours (read from the database on every post), honeypot, size limits,
 duplicate and flood detection, per-account interval (30 s) and hourly burst, per-IP limit.
@@ -61,7 +61,7 @@ THREAD_ROOTS = 150
 THREAD_REPLIES = 50
 ISSO_THREAD = "/bench/thread"
 ISSO_POSTS = "/bench/posts"
-POSTING_ACCOUNTS = 6000
+POSTING_ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", "6000"))
 REQUEST_TIMEOUT = 15.0
 
 
@@ -498,9 +498,9 @@ def measure(args: argparse.Namespace) -> int:
         "--bind",
         f"{HOST}:{nd_port}",
         "--workers",
-        "2",
+        str(args.workers),
         "--threads",
-        "4",
+        str(args.threads),
     ]
     isso_argv = [isso, "-c", str(config), "run"]
     with (
@@ -635,6 +635,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per workload")
+    parser.add_argument("--workers", type=int, default=2, help="newsdesk's server processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per server process")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -3,7 +3,7 @@
 Run:  .venv/bin/python bench/serve_load.py [--seconds 10] [--concurrency 16] [--workers 2]
 
 It builds a throw-away site in a temporary data directory (migrations, the demo content,
-extra published articles, collected static files), starts `newsdesk serve` (gunicorn) on a
+extra published articles, collected static files), starts `newsdesk serve` (Granian) on a
 free port, and drives the article page, the front page and the site's CSS file with keep-alive
 HTTP/1.1 connections for a fixed time each. It does that twice: with the page cache on and
 with it off (NEWSDESK_PAGE_CACHE_SECONDS=0, a fresh server). The CSS file, served by
@@ -289,7 +289,7 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             pass
-    # Whatever is left of the process group (a worker gunicorn did not reap) goes too.
+    # Whatever is left of the process group (a worker the server did not reap) goes too.
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
@@ -494,9 +494,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--concurrency", type=int, default=16, help="keep-alive connections at once (default 16)"
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
     parser.add_argument(
-        "--threads", type=int, default=4, help="threads per gunicorn process (default 4)"
+        "--threads", type=int, default=1, help="threads per server process (default 1)"
     )
     parser.add_argument(
         "--articles",
@@ -542,7 +542,7 @@ def run(args: argparse.Namespace) -> int:
     )
     print(
         f"  {args.seconds:g} s per target after {warmup:g} s warm-up, "
-        f"{args.concurrency} keep-alive connections, gunicorn {args.workers} workers x "
+        f"{args.concurrency} keep-alive connections, Granian {args.workers} workers x "
         f"{args.threads} threads, SQLite, local-memory cache",
         flush=True,
     )

@@ -78,7 +78,7 @@ def test_bad_options_are_refused_with_a_message() -> None:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as gunicorn answers
+    protocol_version = "HTTP/1.1"  # keep-alive, as the site's server answers
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server looks for
         status = 200 if self.path == "/ok" else 404

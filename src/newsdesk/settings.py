@@ -198,6 +198,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Security defaults.
+SESSION_ENGINE = "newsdesk.core.sessions"  # Django's database sessions, read by plain SQL
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

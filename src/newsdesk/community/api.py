@@ -91,13 +91,9 @@ def _find_conversation(
     url_value = params.get("url")
     if article_value is not None:
         article_id = _int(str(article_value), "article")
-        # The hot path: one query. A conversation belongs to an original article.
-        found = (
-            Conversation.objects.select_related("article")
-            .filter(article_id=article_id, article__status=Article.Status.PUBLISHED)
-            .first()
-        )
-        if found is not None and actions.original_article(found.article).pk == found.article_id:
+        # The hot path (reading and posting): one plain query.
+        found = actions.published_article_conversation(article_id)
+        if found is not None:
             return found, found.article
         article = Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
         if article is None:

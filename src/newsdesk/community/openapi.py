@@ -44,7 +44,10 @@ def schema(server: str) -> dict[str, Any]:
         "parent": {"type": ["integer", "null"]},
         "depth": {"type": "integer"},
         "author": {"type": ["string", "null"], "description": "Display name"},
-        "author_id": {"type": ["integer", "null"]},
+        "author_profile": {
+            "type": ["integer", "null"],
+            "description": "The author's public profile (/readers/ID/); never the account id",
+        },
         "language": {"type": "string"},
         "html": {"type": "string", "description": "Escaped text, links clickable"},
         "created_at": {"type": "string", "format": "date-time"},

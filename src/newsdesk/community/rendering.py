@@ -108,6 +108,13 @@ def author_name(comment: Comment) -> str:
     return profile.display_name if profile else ""
 
 
+def author_profile_id(comment: Comment) -> int | None:
+    if comment.author is None:
+        return None
+    profile = getattr(comment.author, "community_profile", None)
+    return profile.pk if profile else None
+
+
 def comment_dict(comment: Comment, replies: dict[int, list[Comment]]) -> dict[str, Any]:
     deleted = comment.is_deleted
     return {
@@ -115,7 +122,9 @@ def comment_dict(comment: Comment, replies: dict[int, list[Comment]]) -> dict[st
         "parent": comment.parent_id,
         "depth": comment.depth,
         "author": None if deleted else author_name(comment) or None,
-        "author_id": None if deleted or comment.author is None else comment.author.pk,
+        # The public id of the author's profile (the reader page /readers/ID/), never the
+        # account's internal id.
+        "author_profile": None if deleted else author_profile_id(comment),
         "language": comment.language,
         "html": "" if deleted else comment.html,
         "created_at": comment.created_at.isoformat(),

@@ -223,6 +223,45 @@ def test_thread_json_is_cached_and_never_stale(client, users, article):
     assert client.get(url).json()["count"] == 2
 
 
+def test_thread_names_authors_by_public_profile_never_by_account(client, users, article):
+    conversation = actions.conversation_for_article(article)
+    comment = actions.do_post_comment(
+        conversation, text_value="Öffentlich", acting_user=users["reader"]
+    )
+    reply = actions.do_post_comment(
+        conversation, text_value="Antwort", acting_user=users["other_reader"], parent=comment
+    )
+    actions.do_delete_comment(reply, acting_user=users["other_reader"])
+    data = client.get(f"/api/community/threads?article={article.pk}").json()
+    (shown,) = data["comments"]
+    profile = actions.profile_for(users["reader"])
+    assert shown["author_profile"] == profile.pk
+    assert client.get(f"/de/community/readers/{profile.pk}/").status_code == 200
+    assert "author_id" not in shown
+    # Neither the thread nor a deleted comment reveals whose account it was.
+    assert shown["replies"][0]["author_profile"] is None
+    assert shown["replies"][0]["author"] is None
+    page = client.get(f"/de/community/comments/{comment.pk}/").content.decode()
+    assert f'data-author="{profile.pk}"' in page
+
+
+def test_article_conversation_is_found_only_for_published_articles(article):
+    conversation = actions.conversation_for_article(article)
+    found = actions.published_article_conversation(article.pk)
+    assert found is not None
+    assert (found.pk, found.version, found.comment_count) == (
+        conversation.pk,
+        conversation.version,
+        conversation.comment_count,
+    )
+    assert found.article.section_id == article.section_id
+    assert found.article.headline == article.headline  # other fields load on use
+    article.status = article.Status.DRAFT
+    article.save()
+    assert actions.published_article_conversation(article.pk) is None
+    assert actions.published_article_conversation(article.pk + 1000) is None
+
+
 def test_openapi_schema_lists_every_endpoint(client):
     schema = client.get("/api/community/openapi.json").json()
     assert schema["openapi"].startswith("3.")

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from newsdesk.core.management.commands.serve import gunicorn_argv
+from newsdesk.core.management.commands.serve import DEFAULT_THREADS, server_argv
 from newsdesk.core.roles import ADMIN
 
 
@@ -67,7 +67,7 @@ class Command(BaseCommand):
     def _run(self, bind: str, banner: str) -> None:
         env = dict(os.environ)
         worker = subprocess.Popen([sys.executable, "-m", "newsdesk", "worker"], env=env)
-        server = subprocess.Popen(gunicorn_argv(bind, workers=2, threads=4), env=env)
+        server = subprocess.Popen(server_argv(bind, workers=2, threads=DEFAULT_THREADS), env=env)
         time.sleep(1.5)
         self.stdout.write(self.style.SUCCESS(banner))
 
