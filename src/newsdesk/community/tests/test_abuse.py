@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.cache import cache
@@ -173,3 +176,38 @@ def test_client_address_behind_trusted_proxies(rf, settings):
     assert client_ip(request) == "203.0.113.7"  # a forged left-most entry is ignored
     garbage = rf.post("/", HTTP_X_FORWARDED_FOR="nonsense, x", REMOTE_ADDR="10.0.0.1")
     assert client_ip(garbage) == "10.0.0.1"
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")), reason="the file lock is for SQLite databases"
+)
+def test_sqlite_comment_writes_exclude_other_processes(tmp_path, monkeypatch):
+    """While one process writes, another cannot take the lock beside the database file."""
+    from django.db import connection
+
+    database = tmp_path / "site.sqlite3"
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(database))
+    probe = (
+        "import fcntl, os, sys\n"
+        "fd = os.open(sys.argv[1], os.O_RDWR)\n"
+        "try:\n"
+        "    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+        "except BlockingIOError:\n"
+        "    print('busy')\n"
+        "else:\n"
+        "    print('free')\n"
+    )
+
+    def other_process_sees() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, f"{database}.writelock"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
+        return done.stdout.strip()
+
+    with actions.write_lock():
+        assert other_process_sees() == "busy"
+    assert other_process_sees() == "free"
