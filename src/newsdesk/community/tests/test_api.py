@@ -307,3 +307,42 @@ def test_embed_script_points_at_this_site(client, settings):
     assert "http://testserver/community/embed/?url=" in response.content.decode().replace(
         '" + "', ""
     ).replace('site + "', "http://testserver")
+
+
+@pytest.mark.parametrize(
+    ("method", "query", "extra"),
+    [
+        ("get", "article={article}", {}),
+        ("get", "article={article}&sort=newest", {"HTTP_ACCEPT_LANGUAGE": "en"}),
+        ("get", "article={article}", {"HTTP_COOKIE": "django_language=en"}),
+        ("get", "article={article}", {"HTTP_ORIGIN": PARTNER}),
+        ("get", "article={article}", {"HTTP_ORIGIN": "https://evil.example"}),
+        ("get", "url=https://partner.example/a", {}),
+        ("get", "article=abc", {}),
+        ("get", "article=999999", {}),
+        ("get", "article={article}&page=0", {}),
+        ("options", "article={article}", {"HTTP_ORIGIN": PARTNER}),
+        ("post", "article={article}", {}),
+        ("head", "article={article}", {}),
+    ],
+)
+def test_public_thread_read_path_answers_as_the_full_stack(
+    client, users, article, settings, method, query, extra
+):
+    """The short path for thread reads: same status, headers and body as without it."""
+    conversation = actions.conversation_for_article(article)
+    actions.do_post_comment(conversation, text_value="Hallo", acting_user=users["reader"])
+    url = "/api/community/threads?" + query.format(article=article.pk)
+    short = getattr(Client(), method)(url, **extra)
+    settings.MIDDLEWARE = [
+        name for name in settings.MIDDLEWARE if not name.endswith("PublicThreadReadMiddleware")
+    ]
+    full = getattr(Client(), method)(url, **extra)
+    assert short.status_code == full.status_code
+    assert sorted(short.headers.items()) == sorted(full.headers.items())
+    assert short.content == full.content
+    assert not short.cookies
+
+
+def test_public_thread_read_path_is_in_place(settings):
+    assert "newsdesk.community.middleware.PublicThreadReadMiddleware" in settings.MIDDLEWARE
