@@ -323,6 +323,9 @@ def worker_pipeline(args: argparse.Namespace) -> dict[str, Any]:
         "source_tokens": source_tokens,
         "segment_words": sum(len(segment.split()) for segment in segments),
         "plain_pieces_per_word": pieces_per_word(spm, plain),
+        # Per word-or-punctuation token, as published tokenizer "fertility" figures count.
+        "plain_pieces_per_token": sum(len(spm.encode(text, out_type=str)) for text in plain)
+        / sum(len(re.findall(r"\w+|[^\w\s]", text)) for text in plain),
         "flagged_segments": sum(1 for f in end_to_end.fields for s in f.segments if s.issues),
         "pipeline_seconds": pipeline_seconds,
         "engine_seconds": engine_seconds,
@@ -574,7 +577,8 @@ def main() -> None:
             f"{pipeline['source_tokens']} source tokens sent to the engine "
             f"({pipeline['source_tokens'] / pipeline['segment_words']:.2f} pieces per word "
             f"with markup placeholders, {pipeline['plain_pieces_per_word']:.2f} in the plain "
-            f"text; {'corpus-trained' if info['corpus'] else 'toy'} vocabulary)"
+            f"text, {pipeline['plain_pieces_per_token']:.2f} per word-or-punctuation token; "
+            f"{'corpus-trained' if info['corpus'] else 'toy'} vocabulary)"
         )
         print(
             f"pipeline's own time (instant engine, memory, all checks): "
