@@ -394,13 +394,13 @@ def german_corpus(path: Path) -> tuple[list[str], str] | None:
         text = " ".join(w for w in text.split() if not w.startswith(("@", "http")))
         if text:
             tweets.append(text)
-    django = _django_german()
-    words = sum(len(t.split()) for t in tweets) + sum(len(m.split()) for m in django)
+    messages = _django_german()
+    words = sum(len(t.split()) for t in tweets) + sum(len(m.split()) for m in messages)
     note = (
         f"{len(tweets)} GermEval 2018 tweets (CC BY 4.0, Wiegand, Siegel, Ruppenhofer) and "
-        f"{len(django)} German messages of Django's catalogues, {words} words"
+        f"{len(messages)} German messages of Django's catalogues, {words} words"
     )
-    return tweets + django, note
+    return tweets + messages, note
 
 
 def pieces_per_word(processor: Any, texts: list[str]) -> float:
