@@ -2,9 +2,11 @@
 
 :func:`build_marian_release` writes what an OPUS-MT release zip holds (``decoder.yml``, the
 ``.npz`` weights, the vocabulary ``.yml``, ``source.spm``/``target.spm``, a README) with a
-sentencepiece model trained on a few sentences; CTranslate2's OPUS-MT converter turns it into
-a model the engine runs exactly like a real one. Weights are random: the output is junk unless
-``favour`` pushes the decoder towards chosen pieces.
+sentencepiece model trained on a few sentences (tests), or on a real corpus passed as
+``corpus`` (the speed benchmark, so that text is cut into as many pieces as a real model's
+vocabulary would); CTranslate2's OPUS-MT converter turns it into a model the engine runs
+exactly like a real one. Weights are random: the output is junk unless ``favour`` pushes the
+decoder towards chosen pieces.
 """
 
 from __future__ import annotations
@@ -42,15 +44,22 @@ class MarianShape:
         return cls(enc_depth=6, dec_depth=6, d_model=512, heads=8, ffn=2048, vocab_size=58101)
 
 
-def _train_sentencepiece(sentences: list[str], prefix: Path, pieces: int) -> None:
+def _train_sentencepiece(
+    sentences: list[str], prefix: Path, pieces: int, corpus: list[str] | None = None
+) -> None:
     import sentencepiece as spm
 
-    # A handful of sentences is too little for a few hundred pieces: add pseudo-words made of
-    # their syllables so the vocabulary reaches the size asked for (deterministically).
-    words = sorted({w.strip(".,!?") for s in sentences for w in s.split() if len(w) > 3})
-    extra = [f"{a[:2]}{b[-3:]}" for a in words for b in words[::3] if a != b]
-    # The real sentences repeat so that their words become whole pieces ("▁Stadt").
-    corpus = list(sentences) * 20 + [" ".join(extra[i : i + 8]) for i in range(0, len(extra), 8)]
+    if corpus is None:
+        # A handful of sentences is too little for a few hundred pieces: add pseudo-words made
+        # of their syllables so the vocabulary reaches the size asked for (deterministically).
+        words = sorted({w.strip(".,!?") for s in sentences for w in s.split() if len(w) > 3})
+        extra = [f"{a[:2]}{b[-3:]}" for a in words for b in words[::3] if a != b]
+        # The real sentences repeat so that their words become whole pieces ("▁Stadt").
+        corpus = list(sentences) * 20 + [
+            " ".join(extra[i : i + 8]) for i in range(0, len(extra), 8)
+        ]
+    # hard_vocab_limit=False: a corpus too small for ``pieces`` gives as many as it can
+    # (the caller reads the size reached from the model).
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(corpus),
         model_prefix=str(prefix),
@@ -101,6 +110,7 @@ def build_marian_release(
     *,
     shape: MarianShape | None = None,
     sentences: list[str] | None = None,
+    corpus: list[str] | None = None,
     pieces: int = 300,
     seed: int = 0,
     favour: dict[str, float] | None = None,
@@ -109,6 +119,11 @@ def build_marian_release(
 ) -> Path:
     """Write a random-weight OPUS-MT-style release into out_dir and return it.
 
+    The sentencepiece model (``source.spm``, copied to ``target.spm``) is trained on
+    ``corpus`` as it is when one is given (at most ``pieces`` pieces, fewer if the corpus
+    cannot supply them), else on ``sentences`` padded out with pseudo-words. The vocabulary
+    is then padded with unused tokens up to ``shape.vocab_size``.
+
     ``favour`` raises the output bias of the given sentencepiece pieces (e.g. {"▁Vienna": 30})
     so that the random model emits them and a test can predict its output.
     """
@@ -116,7 +131,7 @@ def build_marian_release(
 
     shape = shape or MarianShape()
     out_dir.mkdir(parents=True, exist_ok=True)
-    _train_sentencepiece(sentences or SAMPLE_SENTENCES, out_dir / "spm", pieces)
+    _train_sentencepiece(sentences or SAMPLE_SENTENCES, out_dir / "spm", pieces, corpus)
     (out_dir / "spm.model").replace(out_dir / "source.spm")
     (out_dir / "spm.vocab").unlink()
     (out_dir / "target.spm").write_bytes((out_dir / "source.spm").read_bytes())
