@@ -603,7 +603,7 @@ def report(
         ours, theirs = results[("newsdesk", workload)], results[("Isso", workload)]
 
         def ratio(a: float, b: float) -> str:
-            return f"{a / b:.1f}x" if b else "n/a"
+            return f"{a / b:.3g}x" if b else "n/a"
 
         print(
             f"| {workload} | {ratio(ours.rate, theirs.rate)} | "
