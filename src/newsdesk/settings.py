@@ -288,7 +288,8 @@ if _mt_engine == "ctranslate2":
         "model_dir": str(NEWSDESK_MODEL_DIR),
         "device": env_str("NEWSDESK_MT_DEVICE", "cpu"),
         "compute_type": env_str("NEWSDESK_MT_COMPUTE_TYPE", "int8"),
-        "inter_threads": env_int("NEWSDESK_MT_INTER_THREADS", 1, minimum=1),
+        # 0 = automatic: on a CPU one translator per core (up to 4), one thread each.
+        "inter_threads": env_int("NEWSDESK_MT_INTER_THREADS", 0, minimum=0),
         "intra_threads": env_int("NEWSDESK_MT_INTRA_THREADS", 0, minimum=0),
         "beam_size": env_int("NEWSDESK_MT_BEAM_SIZE", 4, minimum=1),
         "max_batch_tokens": env_int("NEWSDESK_MT_MAX_BATCH_TOKENS", 2048, minimum=64),

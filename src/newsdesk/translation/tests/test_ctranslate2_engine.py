@@ -72,3 +72,39 @@ def test_a_newly_installed_version_replaces_the_loaded_model(model_dir, marian_r
     engine.translate(["Der Rat tagte."], "de", "en")
     assert engine.loads == 2
     assert engine._load("de-en").model.version == "2"
+
+
+@pytest.mark.parametrize(
+    ("device", "cores", "asked", "expected"),
+    [
+        ("cpu", 2, (0, 0), (2, 1)),  # automatic: a translator per core, one thread each
+        ("cpu", 8, (0, 0), (4, 2)),  # at most four translators; the cores shared out
+        ("cpu", 1, (0, 0), (1, 1)),
+        ("cpu", 8, (0, 4), (2, 4)),  # threads given: as many translators as fit
+        ("cpu", 8, (3, 0), (3, 2)),  # translators given: the cores shared among them
+        ("cpu", 2, (1, 3), (1, 3)),  # both given: as configured
+        ("cuda", 8, (0, 0), (1, 0)),  # a GPU: one translator, CTranslate2's own threads
+    ],
+)
+def test_thread_layout(monkeypatch, device, cores, asked, expected):
+    from newsdesk.translation.engines import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "available_cores", lambda: cores)
+    assert ctranslate2.thread_layout(device, *asked) == expected
+
+
+def test_several_translators_each_get_a_share_of_a_document(model_dir):
+    one = CTranslate2Engine(str(model_dir), inter_threads=1, intra_threads=1, beam_size=2)
+    two = CTranslate2Engine(str(model_dir), inter_threads=2, intra_threads=1, beam_size=2)
+    lengths = [30, 12, 25, 8, 40, 19]
+    assert one.batch_tokens(lengths) == 2048  # one translator: one batch up to the budget
+    share = two.batch_tokens(lengths)
+    assert share == 67  # half the document's 134 tokens, rounded up
+    assert two.batch_tokens([600, 10]) == 600  # never below the longest segment
+    capped = CTranslate2Engine(
+        str(model_dir), inter_threads=2, intra_threads=1, max_batch_tokens=50
+    )
+    assert capped.batch_tokens(lengths) == 50  # never above the configured budget
+    # Split or not, every segment comes back translated, in its place.
+    sentences = [f"Satz Nummer {n} über den Gemeinderat in Wien." for n in range(12)]
+    assert two.translate(sentences, "de", "en") == one.translate(sentences, "de", "en")
