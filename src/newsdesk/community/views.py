@@ -51,13 +51,11 @@ def login_redirect(request: HttpRequest, next_url: str | None = None) -> HttpRes
 
 def article_section_html(request: HttpRequest, article_id: int) -> str:
     """The comment section of an article page (called by CommentSectionMiddleware)."""
-    conversation = (
-        Conversation.objects.select_related("article").filter(article_id=article_id).first()
-    )
-    if conversation is not None and conversation.article is not None:
-        original = actions.original_article(conversation.article)
-        if original.pk == conversation.article_id:  # the usual case: one query
-            return rendering.render_section(request, conversation=conversation, article=original)
+    conversation = actions.published_article_conversation(article_id)
+    if conversation is not None:  # the usual case: one plain query
+        return rendering.render_section(
+            request, conversation=conversation, article=conversation.article
+        )
     article = (
         Article.objects.filter(pk=article_id)
         .only("id", "section_id", "first_published_at", "headline", "language")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -15,10 +16,15 @@ from django.utils.translation import get_language
 
 
 def generation() -> int:
+    """The content version, read on every cached page: one plain query (the ORM's version of
+    it cost more than serving the cached page itself)."""
     from newsdesk.newsroom.models import ContentVersion
 
-    value = ContentVersion.objects.filter(pk=1).values_list("counter", flat=True).first()
-    return value or 0
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT counter FROM {table} WHERE id = 1")  # noqa: S608 - our table
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def invalidate(**kwargs: Any) -> None:
