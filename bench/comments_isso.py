@@ -118,6 +118,7 @@ def prepare_newsdesk() -> None:
     import datetime as dt
     import io
 
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
@@ -173,7 +174,7 @@ def prepare_newsdesk() -> None:
     for user in accounts:
         store = SessionStore()
         store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
         store["_auth_user_hash"] = user.get_session_auth_hash()
         store.create()
         sessions.append(store.session_key)

@@ -234,9 +234,10 @@ LOGGING = {
 
 
 # Reader community (accounts through django-allauth, comments, opening hours, widget).
+# Django's and allauth's backends, loading the user of each request with a prepared query.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "newsdesk.core.auth.ModelBackend",
+    "newsdesk.core.auth.AuthenticationBackend",
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -32,6 +32,7 @@ from newsdesk.community.models import (
     Profile,
     Vote,
 )
+from newsdesk.core import prepared
 from newsdesk.newsroom.models import Article
 
 DISPLAY_NAME_MAX = 40
@@ -401,7 +402,7 @@ def do_post_comment(
         screen(draft)
     check_rate_limits(acting_user, ip_address)
     with write_lock(), transaction.atomic():
-        comment = Comment.objects.create(
+        comment = Comment(
             conversation=conversation,
             parent=parent,
             root=(parent.root or parent) if parent is not None else None,
@@ -414,6 +415,7 @@ def do_post_comment(
             created_at=now,
             ip_address=ip_address,
         )
+        prepared.insert(comment)  # no model signals: comment_posted below announces it
         _bump(conversation.pk, 1)
         if parent is not None:
             Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
