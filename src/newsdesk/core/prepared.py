@@ -69,9 +69,9 @@ def insert(instance: models.Model) -> None:
     if key not in cache:
         fields = [field for field in meta.concrete_fields if not field.primary_key]
         table = connection.ops.quote_name(meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
         placeholders = ", ".join(["%s"] * len(fields))
-        returning = connection.ops.quote_name(meta.pk.column)
+        returning = connection.ops.quote_name(str(meta.pk.column))
         cache[key] = (
             fields,
             f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {returning}",  # noqa: S608 - names from the model
