@@ -99,3 +99,85 @@ def test_command_refuses_bad_settings(
     with pytest.raises(CommandError, match=message):
         call_command("serve", *arguments)
     assert executed == []
+
+
+ECHO_APP = """
+from newsdesk.wsgi import without_process_environment
+
+def echo(environ, start_response):
+    body = "\\n".join(sorted(key for key in environ if key.isupper())).encode()
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [body]
+
+bare = echo
+wrapped = without_process_environment(echo)
+"""
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("target", ["bare", "wrapped"])
+def test_process_environment_stays_out_of_requests(tmp_path, target: str) -> None:
+    """Granian copies the server's environment into every request (request.META would show
+    DATABASE_URL and the like); the application the site serves drops it again."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    (tmp_path / "echo_app.py").write_text(ECHO_APP, encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "NEWSDESK_PROBE_SECRET": "do-not-show",
+        "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
+        "NEWSDESK_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": "test-" + "x" * 40,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path]),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--working-dir",
+            str(tmp_path),
+            f"echo_app:{target}",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/a?b=1", headers={"X-Custom": "from-request"}
+                )
+                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+                    keys = set(response.read().decode().split())
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    assert {"REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "REMOTE_ADDR"} <= keys
+    assert "HTTP_X_CUSTOM" in keys
+    if target == "bare":
+        assert "NEWSDESK_PROBE_SECRET" in keys  # what the server does by itself
+    else:
+        assert "NEWSDESK_PROBE_SECRET" not in keys
+        assert "SECRET_KEY" not in keys and "PATH" not in keys
