@@ -42,6 +42,18 @@ OPUS_MT_RELEASES = {
         "opus-2020-02-26",
         "https://object.pouta.csc.fi/OPUS-MT-models/en-de/opus-2020-02-26.zip",
     ),
+    # With de-en and en-de these make German <-> French through English (de-en + en-fr).
+    # Both are SentencePiece releases (the OPUS-MT-train model cards of the pairs).
+    "en-fr": (
+        "opus-mt-en-fr",
+        "opus-2020-02-26",
+        "https://object.pouta.csc.fi/OPUS-MT-models/en-fr/opus-2020-02-26.zip",
+    ),
+    "fr-en": (
+        "opus-mt-fr-en",
+        "opus-2020-02-26",
+        "https://object.pouta.csc.fi/OPUS-MT-models/fr-en/opus-2020-02-26.zip",
+    ),
 }
 
 Progress = Callable[[int, int | None], None]  # (bytes so far, total or None)

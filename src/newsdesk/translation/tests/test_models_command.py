@@ -229,3 +229,14 @@ def test_list_remove_and_verify(model_dir, settings, capsys):
     shutil.rmtree(model_dir / "de-en")
     call_command("models", "list")
     assert "No models installed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("pair", ["de-en", "en-de", "en-fr", "fr-en"])
+def test_built_in_releases_name_the_pairs_opus_mt_zip(pair):
+    from newsdesk.translation.modelstore import resolve_release
+
+    release = resolve_release(pair, index_url="")
+    assert release["url"] == (
+        f"https://object.pouta.csc.fi/OPUS-MT-models/{pair}/{release['version']}.zip"
+    )
+    assert release["name"] == f"opus-mt-{pair}"
