@@ -82,8 +82,9 @@ def test_command_defaults_and_environment(
     [
         (["--workers", "0"], {}, "at least 1"),
         (["--threads", "0"], {}, "at least 1"),
-        ([], {"WEB_WORKERS": "many"}, "WEB_WORKERS must be a whole number"),
-        ([], {"WEB_THREADS": "-1"}, "WEB_THREADS must be a whole number"),
+        ([], {"WEB_WORKERS": "many"}, "WEB_WORKERS='many' is not a whole number"),
+        ([], {"WEB_THREADS": "-1"}, "WEB_THREADS=-1 is below the minimum of 1"),
+        ([], {"WEB_ACCESS_LOG": "maybe"}, "WEB_ACCESS_LOG='maybe' is not a boolean"),
         (["--bind", "nowhere"], {}, "HOST:PORT"),
     ],
 )

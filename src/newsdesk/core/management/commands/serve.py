@@ -14,6 +14,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from newsdesk.env import ConfigError, env_bool, env_int
+
 # One thread per process: the site's requests are CPU-bound Python, and with one thread a
 # process never waits for the GIL (threads measured 10-25% slower on the comment benchmark).
 # Raise WEB_THREADS where views wait on slow services (e.g. an HTTP translation engine).
@@ -55,15 +57,6 @@ def server_argv(bind: str, workers: int, threads: int, *, access_log: bool = Fal
     return argv
 
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    if not value:
-        return default
-    if not value.isdigit():
-        raise CommandError(f"{name} must be a whole number (got {value!r})")
-    return int(value)
-
-
 class Command(BaseCommand):
     help = "Serve the site with Granian (default http://127.0.0.1:8000)."
 
@@ -76,18 +69,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--access-log",
             action="store_true",
-            default=os.environ.get("WEB_ACCESS_LOG", "") in ("1", "true", "yes"),
+            default=None,
             help="log every request to standard output (WEB_ACCESS_LOG=1)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        workers = options["workers"]
-        if workers is None:
-            workers = _env_int("WEB_WORKERS", 2)
-        threads = options["threads"]
-        if threads is None:
-            threads = _env_int("WEB_THREADS", DEFAULT_THREADS)
-        if workers < 1 or threads < 1:
+        if any(options[name] is not None and options[name] < 1 for name in ("workers", "threads")):
             raise CommandError("--workers and --threads must be at least 1")
-        argv = server_argv(options["bind"], workers, threads, access_log=options["access_log"])
+        try:  # the settings' own helpers: the same messages as every other variable
+            workers = options["workers"] or env_int("WEB_WORKERS", 2, minimum=1)
+            threads = options["threads"] or env_int("WEB_THREADS", DEFAULT_THREADS, minimum=1)
+            access_log = options["access_log"] or env_bool("WEB_ACCESS_LOG", False)
+        except ConfigError as exc:
+            raise CommandError(str(exc)) from None
+        argv = server_argv(options["bind"], workers, threads, access_log=access_log)
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process by the server
