@@ -101,17 +101,17 @@ def load_page(conversation: Conversation | None, sort: str, page: int) -> Thread
     )
 
 
+def _author_profile(comment: Comment) -> Any:
+    return getattr(comment.author, "community_profile", None) if comment.author else None
+
+
 def author_name(comment: Comment) -> str:
-    if comment.author is None:
-        return ""
-    profile = getattr(comment.author, "community_profile", None)
+    profile = _author_profile(comment)
     return profile.display_name if profile else ""
 
 
 def author_profile_id(comment: Comment) -> int | None:
-    if comment.author is None:
-        return None
-    profile = getattr(comment.author, "community_profile", None)
+    profile = _author_profile(comment)
     return profile.pk if profile else None
 
 
