@@ -294,6 +294,8 @@ if _mt_engine == "ctranslate2":
         "intra_threads": env_int("NEWSDESK_MT_INTRA_THREADS", 0, minimum=0),
         "beam_size": env_int("NEWSDESK_MT_BEAM_SIZE", 4, minimum=1),
         "max_batch_tokens": env_int("NEWSDESK_MT_MAX_BATCH_TOKENS", 2048, minimum=64),
+        # Score only the target language's pieces (vmap.txt), not the shared vocabulary.
+        "restrict_vocabulary": env_bool("NEWSDESK_MT_RESTRICT_VOCABULARY", True),
     }
 elif _mt_engine in ("deepl", "libretranslate", "openai"):
     _mt_options = {

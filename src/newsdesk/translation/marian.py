@@ -116,12 +116,15 @@ def build_marian_release(
     favour: dict[str, float] | None = None,
     source_language: str = "de",
     target_language: str = "en",
+    target_sentences: list[str] | None = None,
 ) -> Path:
     """Write a random-weight OPUS-MT-style release into out_dir and return it.
 
     The sentencepiece model (``source.spm``, copied to ``target.spm``) is trained on
     ``corpus`` as it is when one is given (at most ``pieces`` pieces, fewer if the corpus
-    cannot supply them), else on ``sentences`` padded out with pseudo-words. The vocabulary
+    cannot supply them), else on ``sentences`` padded out with pseudo-words. With
+    ``target_sentences``, ``target.spm`` is a model of its own trained on them, and the
+    vocabulary is the union of both models' pieces, as in OPUS-MT releases. The vocabulary
     is then padded with unused tokens up to ``shape.vocab_size``.
 
     ``favour`` raises the output bias of the given sentencepiece pieces (e.g. {"▁Vienna": 30})
@@ -134,15 +137,26 @@ def build_marian_release(
     _train_sentencepiece(sentences or SAMPLE_SENTENCES, out_dir / "spm", pieces, corpus)
     (out_dir / "spm.model").replace(out_dir / "source.spm")
     (out_dir / "spm.vocab").unlink()
-    (out_dir / "target.spm").write_bytes((out_dir / "source.spm").read_bytes())
+    if target_sentences:
+        _train_sentencepiece(target_sentences, out_dir / "target", pieces)
+        (out_dir / "target.model").replace(out_dir / "target.spm")
+        (out_dir / "target.vocab").unlink()
+    else:
+        (out_dir / "target.spm").write_bytes((out_dir / "source.spm").read_bytes())
 
     import sentencepiece as spm
 
-    processor = spm.SentencePieceProcessor(model_file=str(out_dir / "source.spm"))
     tokens = ["</s>", "<unk>"]
-    for index in range(processor.get_piece_size()):
-        if not (processor.is_control(index) or processor.is_unknown(index)):
-            tokens.append(processor.id_to_piece(index))
+    seen = set(tokens)
+    for name in ("source.spm", "target.spm"):
+        processor = spm.SentencePieceProcessor(model_file=str(out_dir / name))
+        for index in range(processor.get_piece_size()):
+            piece = processor.id_to_piece(index)
+            if not (processor.is_control(index) or processor.is_unknown(index)) and (
+                piece not in seen
+            ):
+                tokens.append(piece)
+                seen.add(piece)
     while len(tokens) < shape.vocab_size:
         tokens.append(f"▁pad{len(tokens)}")
     vocab_size = len(tokens)

@@ -72,6 +72,8 @@ class InstalledModel:
     origin: str
     sha256: str
     files: dict[str, str]
+    # (tokens the model may write, its vocabulary) when its output is restricted (vmap.txt).
+    output_vocabulary: tuple[int, int] | None = None
 
     @property
     def source(self) -> str:
@@ -110,7 +112,14 @@ def read_manifest(directory: Path) -> InstalledModel | None:
         origin=data.get("origin", ""),
         sha256=data.get("sha256", ""),
         files=dict(data.get("files", {})),
+        output_vocabulary=_pair_of_ints(data.get("output_vocabulary")),
     )
+
+
+def _pair_of_ints(value: Any) -> tuple[int, int] | None:
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return value[0], value[1]
+    return None
 
 
 def installed_models(model_dir: Path) -> list[InstalledModel]:
@@ -258,6 +267,74 @@ def convert_opus_mt(release_dir: Path, output_dir: Path, quantization: str = "in
         shutil.copy2(release_dir / name, output_dir / name)
 
 
+# CTranslate2's vocabulary map: a line "<source n-gram>\t<target tokens>" per rule; the line
+# with an empty n-gram lists the tokens that are always candidates.
+VOCABULARY_MAP = "vmap.txt"
+# Below this share of the vocabulary, restricting the output layer is worth it.
+RESTRICT_BELOW = 0.9
+
+
+def _model_vocabulary(directory: Path) -> list[str] | None:
+    """The target vocabulary of a CTranslate2 model directory, in id order (None if unknown)."""
+    for name in ("shared_vocabulary", "target_vocabulary"):
+        json_file, text_file = directory / f"{name}.json", directory / f"{name}.txt"
+        if json_file.exists():
+            data = json.loads(json_file.read_text(encoding="utf-8"))
+            return [str(token) for token in data] if isinstance(data, list) else None
+        if text_file.exists():
+            return text_file.read_text(encoding="utf-8").split("\n")[:-1]
+    return None
+
+
+def target_candidates(directory: Path) -> tuple[list[str], int] | None:
+    """The tokens the model can usefully write, and the size of its vocabulary.
+
+    OPUS-MT models share one vocabulary between source and target (de-en: 58,101 tokens, the
+    union of two 32k sentencepiece vocabularies), but were trained to write only the pieces of
+    ``target.spm``: the target side of their training data was cut with it, so a source-only
+    piece was never a right answer, and the target side could not even spell it back. Scoring
+    only those pieces (and the special tokens) saves nearly half of the output layer at every
+    decoding step. None when the model's vocabulary cannot be read or the target pieces make up
+    most of it (Argos packages: one sentencepiece model for both sides).
+    """
+    import sentencepiece as spm
+
+    try:
+        vocabulary = _model_vocabulary(directory)
+        processor = spm.SentencePieceProcessor(model_file=str(directory / "target.spm"))
+    except (OSError, ValueError, RuntimeError):
+        return None
+    if not vocabulary:
+        return None
+    known = set(vocabulary)
+    pieces = [
+        processor.id_to_piece(index)
+        for index in range(processor.get_piece_size())
+        if not (processor.is_control(index) or processor.is_unknown(index))
+    ]
+    # No space may appear in a token of the map (it separates them); sentencepiece writes
+    # spaces as "▁", so none does in practice.
+    candidates = [piece for piece in pieces if piece in known and " " not in piece]
+    if len(candidates) >= RESTRICT_BELOW * len(vocabulary):
+        return None
+    return candidates, len(vocabulary)
+
+
+def write_vocabulary_map(directory: Path) -> tuple[int, int] | None:
+    """Write the model's vocabulary map (``vmap.txt``) restricting its output to the target
+    pieces; returns (candidates, vocabulary size), or None when it would not help (a map that
+    came with the model stays). Written to a temporary name and renamed: never read half."""
+    found = target_candidates(directory)
+    path = directory / VOCABULARY_MAP
+    if found is None:
+        return None
+    candidates, size = found
+    partial = directory / f".{VOCABULARY_MAP}.partial"
+    partial.write_text("\t" + " ".join(candidates) + "\n", encoding="utf-8")
+    os.replace(partial, path)
+    return len(candidates), size
+
+
 def _languages_from_readme(release_dir: Path) -> tuple[str, str] | None:
     try:
         text = (release_dir / "README.md").read_text(encoding="utf-8", errors="replace")
@@ -377,6 +454,7 @@ def install_from_path(
         staging.mkdir()
         found_pair, fmt, name_hint = _prepare(unpacked, staging, pair)
         check_pair(found_pair)
+        restricted = write_vocabulary_map(staging)
         destination = model_dir / found_pair
         if destination.exists() and not replace:
             raise ModelError(f"{found_pair} is already installed; remove it first or use --force")
@@ -394,6 +472,8 @@ def install_from_path(
             "sha256": archive_sha256,
             "installed_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "files": files,
+            # Tokens the model may write / its vocabulary (see target_candidates).
+            "output_vocabulary": list(restricted) if restricted else None,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _check_loads(staging)

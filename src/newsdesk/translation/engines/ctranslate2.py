@@ -7,14 +7,21 @@ without its own model is translated through English when both halves are install
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
 from typing import Any
 
 from newsdesk.translation.engines import EngineError, TranslationEngine, UnsupportedLanguagePair
-from newsdesk.translation.modelstore import InstalledModel, installed_models
+from newsdesk.translation.modelstore import (
+    VOCABULARY_MAP,
+    InstalledModel,
+    installed_models,
+    write_vocabulary_map,
+)
 
+logger = logging.getLogger(__name__)
 PIVOT = "en"
 MAX_AUTO_TRANSLATORS = 4
 
@@ -43,12 +50,18 @@ def thread_layout(device: str, inter_threads: int, intra_threads: int) -> tuple[
 
 class _Loaded:
     def __init__(
-        self, model: InstalledModel, translator: Any, source_spm: Any, target_spm: Any
+        self,
+        model: InstalledModel,
+        translator: Any,
+        source_spm: Any,
+        target_spm: Any,
+        use_vmap: bool = False,
     ) -> None:
         self.model = model
         self.translator = translator
         self.source_spm = source_spm
         self.target_spm = target_spm
+        self.use_vmap = use_vmap
 
 
 class CTranslate2Engine(TranslationEngine):
@@ -65,6 +78,7 @@ class CTranslate2Engine(TranslationEngine):
         max_batch_tokens: int = 2048,
         max_decoding_length: int = 512,
         pivot: str = PIVOT,
+        restrict_vocabulary: bool = True,
     ) -> None:
         self.model_dir = Path(model_dir)
         self.device = device
@@ -74,6 +88,9 @@ class CTranslate2Engine(TranslationEngine):
         self.max_batch_tokens = max_batch_tokens
         self.max_decoding_length = max_decoding_length
         self.pivot = pivot
+        # Score only the pieces the model was trained to write (the target sentencepiece
+        # model's), not the whole shared vocabulary: see modelstore.target_candidates.
+        self.restrict_vocabulary = restrict_vocabulary
         self._loaded: dict[str, _Loaded] = {}
         self._lock = threading.Lock()
         self.loads = 0  # how many models this engine has loaded (they stay loaded)
@@ -136,6 +153,7 @@ class CTranslate2Engine(TranslationEngine):
             import ctranslate2
             import sentencepiece as spm
 
+            use_vmap = self.restrict_vocabulary and self._vocabulary_map(model)
             try:
                 translator = ctranslate2.Translator(
                     str(model.path),
@@ -148,10 +166,36 @@ class CTranslate2Engine(TranslationEngine):
                 target_spm = spm.SentencePieceProcessor(model_file=str(model.path / "target.spm"))
             except (RuntimeError, OSError, ValueError) as exc:
                 raise EngineError(f"the model for {pair} cannot be loaded: {exc}") from None
-            loaded = _Loaded(model, translator, source_spm, target_spm)
+            loaded = _Loaded(model, translator, source_spm, target_spm, use_vmap)
             self._loaded[pair] = loaded
             self.loads += 1
             return loaded
+
+    @staticmethod
+    def _vocabulary_map(model: InstalledModel) -> bool:
+        """Whether the model has its vocabulary map; models installed before newsdesk wrote
+        one get it now (CTranslate2 reads it when the model loads), where the directory is
+        writable."""
+        if (model.path / VOCABULARY_MAP).exists():
+            return True
+        try:
+            written = write_vocabulary_map(model.path)
+        except OSError as exc:
+            logger.warning(
+                "%s: cannot write %s (%s); the model scores its whole vocabulary, which is "
+                "slower. Reinstall it to fix this.",
+                model.label,
+                VOCABULARY_MAP,
+                exc,
+            )
+            return False
+        if written:
+            logger.info(
+                "%s: output restricted to the %d of %d tokens of its target language",
+                model.label,
+                *written,
+            )
+        return written is not None
 
     def batch_tokens(self, lengths: list[int]) -> int:
         """The token budget of one batch: at most max_batch_tokens, and with several
@@ -173,6 +217,7 @@ class CTranslate2Engine(TranslationEngine):
                 max_batch_size=self.batch_tokens([len(tokens) for tokens in batch]),
                 batch_type="tokens",
                 max_decoding_length=min(self.max_decoding_length, 2 * longest + 10),
+                use_vmap=loaded.use_vmap,
             )
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"CTranslate2 failed on {pair}: {exc}") from None

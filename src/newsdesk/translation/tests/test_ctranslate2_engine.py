@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.test import override_settings
 
 from newsdesk.translation.engines import UnsupportedLanguagePair, get_engine
 from newsdesk.translation.engines.ctranslate2 import CTranslate2Engine
@@ -108,3 +111,124 @@ def test_several_translators_each_get_a_share_of_a_document(model_dir):
     # Split or not, every segment comes back translated, in its place.
     sentences = [f"Satz Nummer {n} über den Gemeinderat in Wien." for n in range(12)]
     assert two.translate(sentences, "de", "en") == one.translate(sentences, "de", "en")
+
+
+GERMAN = [
+    "Der Gemeinderat hat am Montag das Budget für das nächste Jahr beschlossen.",
+    "Die Stadt investiert drei Millionen Euro in neue Schulen und Kindergärten.",
+    "Heute regnet es in Wien, morgen scheint wieder die Sonne.",
+]
+ENGLISH = [
+    "The city council approved the budget for next year on Monday.",
+    "The mayor said the tram line would be extended by 2027.",
+    "Tomorrow the sun will shine again in Vienna.",
+]
+
+
+@pytest.fixture(scope="module")
+def split_vocabulary_release(tmp_path_factory):
+    """An OPUS-MT-style release with separate German and English sentencepiece models and
+    their union as vocabulary, whose random weights favour a German-only piece: a model that
+    writes a token its target language does not have."""
+    import sentencepiece as spm
+
+    from newsdesk.translation.marian import build_marian_release
+
+    root = tmp_path_factory.mktemp("split")
+    probe = build_marian_release(root / "probe", sentences=GERMAN, target_sentences=ENGLISH)
+    source = spm.SentencePieceProcessor(model_file=str(probe / "source.spm"))
+    target = spm.SentencePieceProcessor(model_file=str(probe / "target.spm"))
+    target_pieces = {target.id_to_piece(i) for i in range(target.get_piece_size())}
+    german_only = sorted(
+        source.id_to_piece(i)
+        for i in range(source.get_piece_size())
+        if source.id_to_piece(i) not in target_pieces and len(source.id_to_piece(i)) > 4
+    )[0]
+    release = build_marian_release(
+        root / "release",
+        sentences=GERMAN,
+        target_sentences=ENGLISH,
+        favour={german_only: 40.0},
+    )
+    return release, german_only, target_pieces
+
+
+def test_output_is_restricted_to_the_target_languages_pieces(split_vocabulary_release, tmp_path):
+    from newsdesk.translation.modelstore import VOCABULARY_MAP, install_from_path
+
+    release, german_only, target_pieces = split_vocabulary_release
+    model = install_from_path(release, tmp_path / "models", name="split", version="1")
+    # The installer wrote the map: every target piece the vocabulary has, nothing else.
+    mapped = (model.path / VOCABULARY_MAP).read_text(encoding="utf-8")
+    assert mapped.startswith("\t") and mapped.endswith("\n")
+    candidates = mapped.strip("\t\n").split(" ")
+    assert set(candidates) <= target_pieces and german_only not in candidates
+    assert model.output_vocabulary is not None
+    assert model.output_vocabulary == (len(candidates), model.output_vocabulary[1])
+    assert model.output_vocabulary[0] < 0.9 * model.output_vocabulary[1]
+    assert "vmap.txt" in model.files  # verified like the model's other files
+    from django.core.management import call_command
+
+    with override_settings(NEWSDESK_MODEL_DIR=tmp_path / "models"):
+        listing = io.StringIO()
+        call_command("models", "list", stdout=listing)
+    assert "{:,} of {:,}".format(*model.output_vocabulary) in listing.getvalue()
+
+    text = ["Der Gemeinderat tagte am Montag."]
+    whole = CTranslate2Engine(str(tmp_path / "models"), beam_size=2, restrict_vocabulary=False)
+    (unrestricted,) = whole.translate(text, "de", "en")
+    # Scoring the whole shared vocabulary, the model writes the German-only piece, which the
+    # English sentencepiece model cannot spell: it comes out raw.
+    assert german_only.lstrip("▁") in unrestricted
+    restricted = CTranslate2Engine(str(tmp_path / "models"), beam_size=2)
+    (output,) = restricted.translate(text, "de", "en")
+    assert output.strip() and german_only.lstrip("▁") not in output and "▁" not in output
+    assert restricted._load("de-en").use_vmap and not whole._load("de-en").use_vmap
+
+
+def test_a_model_installed_without_the_map_gets_it_when_loaded(
+    split_vocabulary_release, tmp_path, caplog
+):
+    from newsdesk.translation.modelstore import VOCABULARY_MAP, install_from_path
+
+    release, german_only, _ = split_vocabulary_release
+    model = install_from_path(release, tmp_path / "models", name="split", version="1")
+    (model.path / VOCABULARY_MAP).unlink()  # as installed by an older newsdesk
+    engine = CTranslate2Engine(str(tmp_path / "models"), beam_size=1)
+    with caplog.at_level("INFO", logger="newsdesk.translation.engines.ctranslate2"):
+        (output,) = engine.translate(["Der Gemeinderat tagte."], "de", "en")
+    assert (model.path / VOCABULARY_MAP).exists()
+    assert german_only.lstrip("▁") not in output
+    assert "output restricted to the" in caplog.text
+
+
+def test_a_model_without_the_map_that_cannot_be_written_still_translates(
+    split_vocabulary_release, tmp_path, caplog
+):
+    from newsdesk.translation.modelstore import VOCABULARY_MAP, install_from_path
+
+    release, german_only, _ = split_vocabulary_release
+    model = install_from_path(release, tmp_path / "models", name="split", version="1")
+    (model.path / VOCABULARY_MAP).unlink()
+    # A directory where the map's temporary file would go: writing fails (even as root,
+    # who ignores read-only modes), as it would in a read-only model directory.
+    (model.path / f".{VOCABULARY_MAP}.partial").mkdir()
+    engine = CTranslate2Engine(str(tmp_path / "models"), beam_size=1)
+    with caplog.at_level("WARNING", logger="newsdesk.translation.engines.ctranslate2"):
+        (output,) = engine.translate(["Der Gemeinderat tagte."], "de", "en")
+    assert german_only.lstrip("▁") in output  # unrestricted, as before the map existed
+    assert not (model.path / VOCABULARY_MAP).exists()
+    assert "Reinstall it" in caplog.text
+
+
+def test_one_sentencepiece_model_for_both_sides_keeps_the_whole_vocabulary(model_dir):
+    from newsdesk.translation.modelstore import VOCABULARY_MAP, installed_models
+
+    # The session's tiny models use one sentencepiece model for both languages (as Argos
+    # packages do): the map would save nothing, so none is written and none is used.
+    for model in installed_models(model_dir):
+        assert model.output_vocabulary is None
+        assert not (model.path / VOCABULARY_MAP).exists()
+    engine = CTranslate2Engine(str(model_dir), beam_size=1)
+    engine.translate(["Der Rat tagte."], "de", "en")
+    assert not engine._load("de-en").use_vmap

@@ -215,6 +215,8 @@ def test_list_remove_and_verify(model_dir, settings, capsys):
     call_command("models", "list")
     out = capsys.readouterr().out
     assert "de-en" in out and "tiny-de-en" in out and "en-fr" in out and "MB" in out
+    # One sentencepiece model for both languages: the model writes its whole vocabulary.
+    assert out.count("  all\n") == 2
     call_command("models", "verify")
     assert "de-en: ok (tiny-de-en@1)" in capsys.readouterr().out
     (model_dir / "de-en" / "target.spm").write_bytes(b"tampered")

@@ -54,10 +54,19 @@ class Command(BaseCommand):
                 "Install one with: newsdesk models install de-en"
             )
             return
-        self.stdout.write(f"{'pair':<8} {'name':<28} {'version':<20} {'size':>9}")
+        self.stdout.write(
+            f"{'pair':<8} {'name':<28} {'version':<20} {'size':>9}  writes (tokens of vocabulary)"
+        )
         for model in models:
             size = f"{model.size() / 1e6:.1f} MB"
-            self.stdout.write(f"{model.pair:<8} {model.name:<28} {model.version:<20} {size:>9}")
+            writes = (
+                "{:,} of {:,}".format(*model.output_vocabulary)
+                if model.output_vocabulary
+                else "all"
+            )
+            self.stdout.write(
+                f"{model.pair:<8} {model.name:<28} {model.version:<20} {size:>9}  {writes}"
+            )
 
     def _install(self, model_dir: Path, options: dict[str, Any]) -> None:
         pair = options["pair"]
