@@ -159,6 +159,7 @@ def translate(request: HttpRequest) -> JsonResponse:
     text_format = params.get("format") or "text"
     if text_format not in ("text", "html"):
         raise ApiError(400, _("Invalid request: format must be text or html"))
+    alternatives = _alternatives(params.get("alternatives"))
     characters = sum(len(text) for text in texts)
     if characters > caller.max_characters:
         raise ApiError(
@@ -187,6 +188,7 @@ def translate(request: HttpRequest) -> JsonResponse:
         )
     # One pipeline call per source language (usually one in all).
     translated = list(texts)
+    others: list[list[str]] = [[] for _text in texts]
     for language in dict.fromkeys(sources):
         indexes = [i for i, s in enumerate(sources) if s == language and s != target]
         if not indexes:
@@ -198,16 +200,46 @@ def translate(request: HttpRequest) -> JsonResponse:
                 % {"source": language, "target": target},
             )
         fields = [SourceField(str(i), texts[i], text_format == "html") for i in indexes]
-        result = translate_document(fields, language, target, engine=engine, run_checks=False)
+        result = translate_document(
+            fields,
+            language,
+            target,
+            engine=engine,
+            run_checks=False,
+            alternatives=alternatives,
+        )
         for i, field in zip(indexes, result.fields, strict=True):
             translated[i] = field.text
+            others[i] = field.alternatives
     body: dict[str, Any] = {"translatedText": translated if batch else translated[0]}
     if source == "auto":
         body["detectedLanguage"] = detected if batch else detected[0]
-    alternatives = params.get("alternatives")
-    if alternatives not in (None, "", 0, "0"):
-        body["alternatives"] = [[] for _text in texts] if batch else []
+    if alternatives:
+        body["alternatives"] = others if batch else others[0]
     return JsonResponse(body)
+
+
+MAX_ALTERNATIVES = 3
+
+
+def _alternatives(value: Any) -> int:
+    """LibreTranslate's ``alternatives``: how many other translations to give (0 to 3)."""
+    if value in (None, ""):
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        number = None
+    else:
+        try:
+            number = int(value)
+        except ValueError:
+            number = None
+    if number is None or not 0 <= number <= MAX_ALTERNATIVES:
+        raise ApiError(
+            400,
+            _("Invalid request: alternatives must be a whole number from 0 to %(limit)s")
+            % {"limit": MAX_ALTERNATIVES},
+        )
+    return number
 
 
 @_api_view("GET")

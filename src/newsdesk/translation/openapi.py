@@ -80,7 +80,11 @@ def schema(base_url: str) -> dict[str, Any]:
                             "alternatives": {
                                 "type": "integer",
                                 "default": 0,
-                                "description": "Accepted; no alternatives are given.",
+                                "minimum": 0,
+                                "maximum": 3,
+                                "description": "How many other translations to give (the "
+                                "engine's next-best hypotheses; engines without them, such "
+                                "as DeepL, give none).",
                             },
                             "api_key": api_key,
                         },
@@ -102,7 +106,21 @@ def schema(base_url: str) -> dict[str, Any]:
                                                 ],
                                                 "description": "Only with source=auto.",
                                             },
-                                            "alternatives": {"type": "array"},
+                                            "alternatives": {
+                                                "type": "array",
+                                                "items": {
+                                                    "oneOf": [
+                                                        {"type": "string"},
+                                                        {
+                                                            "type": "array",
+                                                            "items": {"type": "string"},
+                                                        },
+                                                    ]
+                                                },
+                                                "description": "Only with alternatives > 0: "
+                                                "other translations of q (a list per text "
+                                                "when q is a list).",
+                                            },
                                         },
                                     }
                                 }

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from newsdesk.translation import memory
 from newsdesk.translation.checks import Issue, check_segment, placeholder_issue
 from newsdesk.translation.engines import EngineError, TranslationEngine, get_engine
-from newsdesk.translation.markup import GlossaryEntry, Segment, restore, split_field
+from newsdesk.translation.markup import (
+    FieldLayout,
+    GlossaryEntry,
+    Segment,
+    restore,
+    split_field,
+)
 from newsdesk.translation.text import normalise_segment
 
 
@@ -39,6 +45,8 @@ class FieldResult:
     id: str
     text: str
     segments: list[SegmentResult]
+    # Other translations of the whole field (asked for with alternatives=N), likelier first.
+    alternatives: list[str] = field(default_factory=list)
 
     @property
     def issues(self) -> list[Issue]:
@@ -86,8 +94,14 @@ def translate_document(
     use_memory: bool = True,
     run_checks: bool = True,
     detect_language: bool = True,
+    alternatives: int = 0,
 ) -> DocumentResult:
-    """Translate a document's fields in one engine call; see the module docstring."""
+    """Translate a document's fields in one engine call; see the module docstring.
+
+    With ``alternatives`` > 0 every field also gets up to that many other translations: the
+    n-th puts together the n-th alternative of each of its segments (the main translation
+    where a segment has fewer), markup restored the same way; a second engine call that
+    bypasses the memory, which keeps only the main translation."""
     started = time.perf_counter()
     engine = engine or get_engine()
     engine.check_pair(source_language, target_language)
@@ -135,6 +149,23 @@ def translate_document(
                 list(zip(to_send, outputs, strict=True)),
             )
 
+    others: dict[str, list[str]] = {}
+    if alternatives > 0 and unique_keys:
+        engine_started = time.perf_counter()
+        found = engine.translate_alternatives(
+            unique_keys, source_language, target_language, alternatives
+        )
+        engine_seconds += time.perf_counter() - engine_started
+        if len(found) != len(unique_keys):
+            raise EngineError(
+                f"{engine.name} returned alternatives for {len(found)} of {len(unique_keys)} "
+                "segments"
+            )
+        for key, candidates in zip(unique_keys, found, strict=True):
+            best = translated[key][0]
+            kept = [c for c in dict.fromkeys(candidates) if isinstance(c, str) and c != best]
+            others[key] = kept[:alternatives]
+
     results = []
     for source_field, layout in zip(fields, layouts, strict=True):
         parts: list[str] = []
@@ -154,7 +185,11 @@ def translate_document(
             )
             segment_results.append(result)
             parts.append(result.target + part.trailing)
-        results.append(FieldResult(source_field.id, "".join(parts), segment_results))
+        text = "".join(parts)
+        field_alternatives = (
+            _field_alternatives(layout, translated, others, alternatives, text) if others else []
+        )
+        results.append(FieldResult(source_field.id, text, segment_results, field_alternatives))
     return DocumentResult(
         source_language=source_language,
         target_language=target_language,
@@ -198,3 +233,33 @@ def _finish_segment(
             )
         )
     return SegmentResult(segment.text, restored.text, origin, issues)
+
+
+def _field_alternatives(
+    layout: FieldLayout,
+    translated: dict[str, tuple[str, str]],
+    others: dict[str, list[str]],
+    count: int,
+    main_text: str,
+) -> list[str]:
+    """Up to ``count`` other versions of a field, each different from the main one and from
+    each other."""
+    texts: list[str] = []
+    for n in range(count):
+        parts: list[str] = []
+        changed = False
+        for part in layout.parts:
+            if isinstance(part, str):
+                parts.append(part)
+                continue
+            output = part.text
+            if part.translatable:
+                key = normalise_segment(part.text)
+                candidates = others.get(key, [])
+                output = candidates[n] if n < len(candidates) else translated[key][0]
+                changed = changed or n < len(candidates)
+            parts.append(restore(part, output, layout.is_html).text + part.trailing)
+        text = "".join(parts)
+        if changed and text != main_text and text not in texts:
+            texts.append(text)
+    return texts

@@ -41,6 +41,14 @@ class TranslationEngine:
         """
         raise NotImplementedError
 
+    def translate_alternatives(
+        self, segments: list[str], source: str, target: str, count: int
+    ) -> list[list[str]]:
+        """Up to ``count`` other translations of every segment, the likelier first (one list
+        per input, in order). The pipeline drops any that equal what translate() gave. An
+        engine that cannot give alternatives (a service without them) returns empty lists."""
+        return [[] for _segment in segments]
+
     def language_pairs(self) -> set[tuple[str, str]]:
         """The (source, target) pairs this engine can translate directly or by pivoting."""
         raise NotImplementedError

@@ -207,13 +207,19 @@ class CTranslate2Engine(TranslationEngine):
         return max(max(lengths), min(self.max_batch_tokens, share))
 
     def _translate_pair(self, segments: list[str], pair: str) -> list[str]:
+        return [best for best, *_others in self._hypotheses(segments, pair, 1)]
+
+    def _hypotheses(self, segments: list[str], pair: str, count: int) -> list[list[str]]:
+        """The ``count`` best hypotheses of every segment (a wider beam when more are asked
+        for than the beam holds)."""
         loaded = self._load(pair)
         batch = [loaded.source_spm.encode(text, out_type=str) for text in segments]
         longest = max((len(tokens) for tokens in batch), default=0)
         try:
             results = loaded.translator.translate_batch(
                 batch,
-                beam_size=self.beam_size,
+                beam_size=max(self.beam_size, count),
+                num_hypotheses=count,
                 max_batch_size=self.batch_tokens([len(tokens) for tokens in batch]),
                 batch_type="tokens",
                 max_decoding_length=min(self.max_decoding_length, 2 * longest + 10),
@@ -221,16 +227,36 @@ class CTranslate2Engine(TranslationEngine):
             )
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"CTranslate2 failed on {pair}: {exc}") from None
-        return [loaded.target_spm.decode(result.hypotheses[0]) for result in results]
+        return [
+            [loaded.target_spm.decode(hypothesis) for hypothesis in result.hypotheses]
+            for result in results
+        ]
 
-    def translate(self, segments: list[str], source: str, target: str) -> list[str]:
+    def _route_or_raise(self, source: str, target: str) -> list[str]:
         route = self._route(source, target)
         if route is None:
             self.check_pair(source, target)
-            return []  # not reached: check_pair raised
+            raise UnsupportedLanguagePair(source, target, self.name)  # not reached
+        return route
+
+    def translate(self, segments: list[str], source: str, target: str) -> list[str]:
+        route = self._route_or_raise(source, target)
         if not segments:
             return []
         outputs = segments
         for pair in route:
             outputs = self._translate_pair(outputs, pair)
         return outputs
+
+    def translate_alternatives(
+        self, segments: list[str], source: str, target: str, count: int
+    ) -> list[list[str]]:
+        """The next ``count`` hypotheses of the beam after the best; through a pivot, of the
+        second model on the first one's best translation."""
+        route = self._route_or_raise(source, target)
+        if not segments or count < 1:
+            return [[] for _segment in segments]
+        outputs = segments
+        for pair in route[:-1]:
+            outputs = self._translate_pair(outputs, pair)
+        return [others for _best, *others in self._hypotheses(outputs, route[-1], count + 1)]

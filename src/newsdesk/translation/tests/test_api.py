@@ -144,6 +144,43 @@ def test_bad_requests_get_libretranslate_errors(client, api_key, data, status, m
     assert code == status and message in body["error"]
 
 
+@pytest.mark.parametrize("value", ["many", -1, 4, 1.5, True, [2]])
+def test_alternatives_must_be_a_small_whole_number(client, api_key, value):
+    status, body = post(
+        client,
+        "/mt/translate",
+        {"q": "Haus", "source": "de", "target": "en", "alternatives": value, "api_key": api_key},
+    )
+    assert status == 400
+    assert body == {"error": "Invalid request: alternatives must be a whole number from 0 to 3"}
+
+
+def test_alternatives_come_from_the_engines_beam(client, api_key, settings, model_dir):
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.ctranslate2.CTranslate2Engine",
+        "OPTIONS": {"model_dir": str(model_dir), "beam_size": 2},
+    }
+    request = {"source": "en", "target": "fr", "api_key": api_key, "alternatives": "2"}
+    status, body = post(client, "/mt/translate", {**request, "q": "The council met."})
+    assert status == 200
+    assert isinstance(body["translatedText"], str) and len(body["alternatives"]) == 2
+    assert body["translatedText"] not in body["alternatives"]
+    status, body = post(
+        client,
+        "/mt/translate",
+        {**request, "q": ["The council met.", "<b>It rains.</b>"], "format": "html"},
+    )
+    assert status == 200 and len(body["alternatives"][0]) == 2
+    # Hypotheses that differ only in where a placeholder went can come out the same once the
+    # markup is restored: such repeats are dropped, so there may be fewer.
+    html_alternatives = body["alternatives"][1]
+    assert 1 <= len(html_alternatives) <= 2
+    assert body["translatedText"][1] not in html_alternatives
+    assert all(a.startswith("<b>") and a.endswith("</b>") for a in html_alternatives)
+    status, body = post(client, "/mt/translate", {**request, "q": "x", "alternatives": 0})
+    assert "alternatives" not in body
+
+
 def test_invalid_json_wrong_method_and_bad_key(client, api_key):
     response = client.post("/mt/translate", "{nope", content_type="application/json")
     assert response.status_code == 400 and "not valid JSON" in response.json()["error"]

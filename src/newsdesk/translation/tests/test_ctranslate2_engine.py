@@ -232,3 +232,19 @@ def test_one_sentencepiece_model_for_both_sides_keeps_the_whole_vocabulary(model
     engine = CTranslate2Engine(str(model_dir), beam_size=1)
     engine.translate(["Der Rat tagte."], "de", "en")
     assert not engine._load("de-en").use_vmap
+
+
+def test_alternatives_are_the_next_hypotheses_of_the_beam(model_dir):
+    engine = CTranslate2Engine(str(model_dir), beam_size=2)
+    sentences = ["The city council met on Monday.", "It is raining in Vienna."]
+    best = engine.translate(sentences, "en", "fr")
+    others = engine.translate_alternatives(sentences, "en", "fr", 2)
+    assert len(others) == 2
+    for main, alternatives in zip(best, others, strict=True):
+        # Two more hypotheses (the beam is widened to hold three), none the best again.
+        assert len(alternatives) == 2 and main not in alternatives
+        assert len(set(alternatives)) == 2
+    # Through the pivot: de -> en (best) -> fr (alternatives).
+    (pivoted,) = engine.translate_alternatives(["Der Rat tagte."], "de", "fr", 1)
+    assert len(pivoted) == 1
+    assert engine.translate_alternatives([], "en", "fr", 2) == []

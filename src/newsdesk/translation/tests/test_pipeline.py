@@ -153,6 +153,62 @@ def test_engine_returning_too_few_segments_is_an_error():
         translate_document(ARTICLE, "de", "en", engine=Lossy())
 
 
+class Alternating(DummyEngine):
+    """The dummy engine plus alternatives: "(alt N)" appended, N = 1, 2... (as many as asked),
+    the first repeated once and one equal to the main output, as beams give them."""
+
+    def translate_alternatives(self, segments, source, target, count):
+        best = self.translate(segments, source, target)
+        out = []
+        for segment, main in zip(segments, best, strict=True):
+            if "neu" in segment:  # this segment has no alternative at all
+                out.append([main])
+                continue
+            suffixed = [re.sub(r"([.!?]?)$", rf" (alt {n})\1", main, count=1) for n in range(1, 4)]
+            out.append([suffixed[0], suffixed[0], main, *suffixed[1:]][: count + 2])
+        return out
+
+
+@pytest.mark.django_db
+def test_alternatives_put_each_segments_next_hypothesis_into_the_whole_field():
+    engine = Alternating()
+    result = translate_document(ARTICLE, "de", "en", engine=engine, alternatives=2)
+    block = next(f for f in result.fields if f.id == "block-1")
+    # The main translation is unchanged; markup is restored in every alternative; the
+    # segment without alternatives keeps its translation; repeats and the main output
+    # are not offered again.
+    assert block.text == (
+        '<p>The <a href="https://example.org/budget">City council</a> has '
+        "<strong>today</strong> decided. The City is new.</p>"
+    )
+    assert block.alternatives == [
+        '<p>The <a href="https://example.org/budget">City council</a> has '
+        "<strong>today</strong> decided (alt 1). The City is new.</p>",
+        '<p>The <a href="https://example.org/budget">City council</a> has '
+        "<strong>today</strong> decided (alt 2). The City is new.</p>",
+    ]
+    assert result.fields[0].alternatives == [
+        "City council has Budget decided (alt 1)",
+        "City council has Budget decided (alt 2)",
+    ]
+    # The memory keeps the main translations only.
+    assert not MemoryEntry.objects.filter(target_text__contains="(alt").exists()
+    assert translate_document(ARTICLE, "de", "en", engine=engine).fields[0].alternatives == []
+
+
+@pytest.mark.django_db
+def test_an_engine_without_alternatives_gives_none_and_a_wrong_count_is_an_error():
+    result = translate_document(ARTICLE, "de", "en", engine=DummyEngine(), alternatives=3)
+    assert all(f.alternatives == [] for f in result.fields)
+
+    class Short(Alternating):
+        def translate_alternatives(self, segments, source, target, count):
+            return super().translate_alternatives(segments, source, target, count)[1:]
+
+    with pytest.raises(EngineError, match="alternatives for 3 of 4 segments"):
+        translate_document(ARTICLE, "de", "en", engine=Short(), alternatives=1)
+
+
 def test_duplicate_field_ids_are_refused():
     with pytest.raises(ValueError, match="own id"):
         translate_document(
