@@ -329,9 +329,17 @@ def write_vocabulary_map(directory: Path) -> tuple[int, int] | None:
     if found is None:
         return None
     candidates, size = found
-    partial = directory / f".{VOCABULARY_MAP}.partial"
-    partial.write_text("\t" + " ".join(candidates) + "\n", encoding="utf-8")
-    os.replace(partial, path)
+    # A name of its own per writer: two processes loading the same old model at once must
+    # not write into one temporary file.
+    handle, partial = tempfile.mkstemp(prefix=f".{VOCABULARY_MAP}.", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write("\t" + " ".join(candidates) + "\n")
+        os.chmod(partial, 0o644)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return len(candidates), size
 
 

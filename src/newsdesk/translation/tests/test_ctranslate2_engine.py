@@ -203,22 +203,29 @@ def test_a_model_installed_without_the_map_gets_it_when_loaded(
 
 
 def test_a_model_without_the_map_that_cannot_be_written_still_translates(
-    split_vocabulary_release, tmp_path, caplog
+    split_vocabulary_release, tmp_path, caplog, monkeypatch
 ):
+    import errno
+    import tempfile
+
     from newsdesk.translation.modelstore import VOCABULARY_MAP, install_from_path
 
     release, german_only, _ = split_vocabulary_release
     model = install_from_path(release, tmp_path / "models", name="split", version="1")
     (model.path / VOCABULARY_MAP).unlink()
-    # A directory where the map's temporary file would go: writing fails (even as root,
-    # who ignores read-only modes), as it would in a read-only model directory.
-    (model.path / f".{VOCABULARY_MAP}.partial").mkdir()
+
+    # A read-only model directory (the tests run as root, who may write anyway, so the file
+    # system's answer is given here).
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
     engine = CTranslate2Engine(str(tmp_path / "models"), beam_size=1)
     with caplog.at_level("WARNING", logger="newsdesk.translation.engines.ctranslate2"):
         (output,) = engine.translate(["Der Gemeinderat tagte."], "de", "en")
     assert german_only.lstrip("▁") in output  # unrestricted, as before the map existed
     assert not (model.path / VOCABULARY_MAP).exists()
-    assert "Reinstall it" in caplog.text
+    assert "Reinstall it" in caplog.text and "Read-only file system" in caplog.text
 
 
 def test_one_sentencepiece_model_for_both_sides_keeps_the_whole_vocabulary(model_dir):
