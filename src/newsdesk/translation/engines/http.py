@@ -212,6 +212,41 @@ class LibreTranslateEngine(HttpEngine):
             raise EngineError(f"LibreTranslate answered without translatedText: {str(data)[:200]}")
         return self._check_count(data["translatedText"], segments)
 
+    def translate_alternatives(
+        self, segments: list[str], source: str, target: str, count: int
+    ) -> list[list[str]]:
+        """The server's ``alternatives`` (LibreTranslate 1.6 and later give them; an older
+        server leaves them out, and then there are none)."""
+        self.check_pair(source, target)
+        if not segments or count < 1:
+            return [[] for _segment in segments]
+        body: dict[str, Any] = {
+            "q": segments,
+            "source": source,
+            "target": target,
+            "format": "text",
+            "alternatives": count,
+        }
+        if self.api_key:
+            body["api_key"] = self.api_key
+        data = self._json(self._request("POST", "/translate", json=body))
+        if not isinstance(data, dict) or "alternatives" not in data:
+            return [[] for _segment in segments]
+        found = data["alternatives"]
+        if (
+            not isinstance(found, list)
+            or len(found) != len(segments)
+            or not all(
+                isinstance(item, list) and all(isinstance(text, str) for text in item)
+                for item in found
+            )
+        ):
+            raise EngineError(
+                f"LibreTranslate at {self.url} answered alternatives that are not one list "
+                f"of strings per segment: {str(found)[:200]}"
+            )
+        return [item[:count] for item in found]
+
 
 # The prompt is part of the documented behaviour (docs/translation.md): change both together.
 SYSTEM_PROMPT = (

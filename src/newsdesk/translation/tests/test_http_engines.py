@@ -183,7 +183,12 @@ def libre_handler(method, path, headers, body):
     if path == "/translate":
         if body.get("api_key") != "k":
             return 403, {}, {"error": "Invalid API key"}
-        return 200, {}, {"translatedText": [_upper_outside_tags(q) for q in body["q"]]}
+        answer = {"translatedText": [_upper_outside_tags(q) for q in body["q"]]}
+        if body.get("alternatives"):
+            answer["alternatives"] = [
+                [f"{q} ({n})" for n in range(1, body["alternatives"] + 1)] for q in body["q"]
+            ]
+        return 200, {}, answer
     return 404, {}, {"error": "Not Found"}
 
 
@@ -216,6 +221,23 @@ def test_libretranslate_wrong_count_or_shape_is_an_error(fake):
         engine.translate(["a"], "de", "en")
 
 
+def test_libretranslate_alternatives_are_passed_on(fake):
+    service = fake(libre_handler)
+    engine = LibreTranslateEngine(url=service.url, api_key="k", **FAST)
+    engine.language_pairs()
+    assert engine.translate_alternatives(["eins", "zwei"], "de", "en", 2) == [
+        ["eins (1)", "eins (2)"],
+        ["zwei (1)", "zwei (2)"],
+    ]
+    assert service.requests[-1]["body"]["alternatives"] == 2
+    # An older server leaves them out: none, no error.
+    service.script = [(200, {}, {"translatedText": ["EINS"]})]
+    assert engine.translate_alternatives(["eins"], "de", "en", 2) == [[]]
+    service.script = [(200, {}, {"translatedText": ["EINS"], "alternatives": ["x"]})]
+    with pytest.raises(EngineError, match="not one list of strings per segment"):
+        engine.translate_alternatives(["eins"], "de", "en", 2)
+
+
 def test_newsdesk_talks_to_its_own_api_through_the_libretranslate_engine(live_server, settings, db):
     """Our API is LibreTranslate-compatible: our own LibreTranslate engine can use it."""
     from newsdesk.translation.models import ApiKey
@@ -230,6 +252,26 @@ def test_newsdesk_talks_to_its_own_api_through_the_libretranslate_engine(live_se
     engine = LibreTranslateEngine(url=f"{live_server.url}/mt", api_key=secret, **FAST)
     assert ("de", "en") in engine.language_pairs()
     assert engine.translate(["Die Stadt <x1>heute</x1>"], "de", "en") == ["The City <x1>today</x1>"]
+    # The dummy engine has no alternatives: our API answers empty lists, as it should.
+    assert engine.translate_alternatives(["Die Stadt"], "de", "en", 2) == [[]]
+
+
+def test_alternatives_travel_from_one_newsdesk_to_another(live_server, settings, db, model_dir):
+    """A newsdesk using another newsdesk's API (or any LibreTranslate 1.6+) as its engine gets
+    the other side's beam alternatives."""
+    from newsdesk.translation.models import ApiKey
+
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.ctranslate2.CTranslate2Engine",
+        "OPTIONS": {"model_dir": str(model_dir), "beam_size": 2},
+    }
+    key = ApiKey(name="loopback")
+    secret = key.set_new_key()
+    key.save()
+    engine = LibreTranslateEngine(url=f"{live_server.url}/mt", api_key=secret, **FAST)
+    ((first, second),) = engine.translate_alternatives(["The council met."], "en", "fr", 2)
+    (best,) = engine.translate(["The council met."], "en", "fr")
+    assert first != second and best not in (first, second)
 
 
 def chat_handler(method, path, headers, body):
