@@ -560,14 +560,3 @@ def verify(model: InstalledModel) -> list[str]:
         except ModelError as exc:
             problems.append(str(exc))
     return problems
-
-
-def describe(model: InstalledModel) -> dict[str, Any]:
-    return {
-        "pair": model.pair,
-        "name": model.name,
-        "version": model.version,
-        "size": model.size(),
-        "path": str(model.path),
-        "origin": model.origin,
-    }

@@ -172,7 +172,12 @@ def test_output_is_restricted_to_the_target_languages_pieces(split_vocabulary_re
     with override_settings(NEWSDESK_MODEL_DIR=tmp_path / "models"):
         listing = io.StringIO()
         call_command("models", "list", stdout=listing)
+        installing = io.StringIO()
+        call_command("models", "install", "--from", str(release), "--force", stdout=installing)
     assert "{:,} of {:,}".format(*model.output_vocabulary) in listing.getvalue()
+    assert "restricted to the {:,} of its {:,} tokens".format(*model.output_vocabulary) in (
+        installing.getvalue()
+    )
 
     text = ["Der Gemeinderat tagte am Montag."]
     whole = CTranslate2Engine(str(tmp_path / "models"), beam_size=2, restrict_vocabulary=False)

@@ -104,6 +104,11 @@ class Command(BaseCommand):
                 f"(archive SHA-256 {model.sha256 or 'n/a'})"
             )
         )
+        if model.output_vocabulary:
+            self.stdout.write(
+                "Its output is restricted to the {:,} of its {:,} tokens that belong to the "
+                "target language.".format(*model.output_vocabulary)
+            )
 
     def _progress_bar(self) -> modelstore.Progress:
         from tqdm import tqdm
