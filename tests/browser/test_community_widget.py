@@ -72,6 +72,50 @@ def test_partner_page_shows_the_discussion_in_a_frame(
         clock.set_now(None)
 
 
+def test_frame_shows_a_translation_of_a_comment_in_another_language(
+    live_server, page, partner_site, settings, users
+):
+    """The translated editions' "Show translation" script works inside the widget's frame:
+    served from our site under the frame's CSP, asking our endpoint without cookies."""
+    origin, root = partner_site
+    settings.SITE_URL = live_server.url
+    settings.COMMUNITY_ALLOWED_ORIGINS = [origin]
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"version": "browser"},
+    }
+    clock.set_now(dt.datetime(2026, 11, 27, 14, 0, tzinfo=ZoneInfo("Europe/Vienna")))
+    try:
+        conversation = actions.conversation_for_url(f"{origin}/report.html", title="Report")
+        actions.do_post_comment(
+            conversation,
+            text_value="Die Schule ist neu.",
+            acting_user=users["reader"],
+            language="de",
+        )
+        (root / "report.html").write_text(
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Report</title>'
+            "</head><body><h1>A report</h1>"
+            f'<script src="{live_server.url}/community/embed.js" async></script>'
+            "</body></html>",
+            encoding="utf-8",
+        )
+        blocked: list[str] = []
+        page.on("console", lambda message: blocked.append(message.text))
+        page.goto(f"{origin}/report.html")
+        frame = page.wait_for_selector("iframe").content_frame()
+        assert frame is not None
+        frame.get_by_role("button", name="Show translation").click()
+        translation = frame.locator(".comment__translation")
+        translation.wait_for()
+        assert translation.get_attribute("lang") == "en"
+        assert "Machine-translated from German" in translation.inner_text()
+        assert "The School is new." in translation.inner_text()
+        assert not [text for text in blocked if "Content Security Policy" in text]
+    finally:
+        clock.set_now(None)
+
+
 def test_frame_is_refused_for_origins_not_allowed(live_server, page, settings):
     settings.COMMUNITY_ALLOWED_ORIGINS = []
     response = page.goto(f"{live_server.url}/community/embed/?url=https://evil.example/x")

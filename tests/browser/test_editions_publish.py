@@ -98,6 +98,47 @@ def test_reader_shows_a_comment_in_english(live_server, page, users, settings):
     assert translation.is_hidden()
 
 
+def test_reader_shows_a_comment_in_english_on_its_permalink_page(
+    live_server, page, users, settings
+):
+    from newsdesk.community.actions import conversation_for_article
+    from newsdesk.community.models import Comment
+    from newsdesk.newsroom.testing import make_article
+
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"version": "browser"},
+    }
+    settings.SITE_URL = live_server.url
+    article = make_article(headline="Die Stadt", slug="stadt-permalink")
+    comment = Comment.objects.create(
+        conversation=conversation_for_article(article),
+        author=users["reader"],
+        language="de",
+        text="Die Schule ist neu.",
+        html="<p>Die Schule ist neu.</p>",
+        text_digest="browser-permalink",
+    )
+    page.goto(f"{live_server.url}/en/community/comments/{comment.pk}/")
+    item = page.locator(f"li#c-{comment.pk}")
+    assert item.inner_text().count("Die Schule ist neu.") == 1
+    item.get_by_role("button", name="Show translation").click()
+    translation = item.locator(".comment__translation")
+    translation.wait_for()
+    shot(page, "comment-permalink-translated")
+    assert translation.get_attribute("lang") == "en"
+    assert translation.locator(".comment__translation-label").inner_text() == (
+        "Machine-translated from German"
+    )
+    assert translation.locator(".comment__translation-text").inner_text() == "The School is new."
+    item.get_by_role("button", name="Hide translation").click()
+    assert translation.is_hidden()
+    # The German page of the same comment has nothing to translate.
+    page.goto(f"{live_server.url}/de/community/comments/{comment.pk}/")
+    assert "Die Schule ist neu." in page.locator(f"li#c-{comment.pk}").inner_text()
+    assert page.locator(".comment__translate").count() == 0
+
+
 def test_editor_post_edits_and_approves_a_held_edition(live_server, page, users, settings, log_in):
     from newsdesk.editions import workflow
     from newsdesk.newsroom.testing import make_article

@@ -56,6 +56,9 @@ def embed_frame(request: HttpRequest) -> HttpResponse:
                 "page_url": url,
                 "language": language,
                 "site_url": settings.SITE_URL,
+                "other_languages": rendering.has_other_languages(
+                    rendering.comment_languages(conversation), language
+                ),
             },
         )
     origin = actions.origin_of(url)

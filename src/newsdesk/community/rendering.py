@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -191,6 +192,31 @@ def thread_html(conversation: Conversation | None, sort: str, page: int) -> str:
     )
     cache.set(key, html, CACHE_SECONDS)
     return html
+
+
+def comment_languages(conversation: Conversation | None) -> frozenset[str]:
+    """The languages the conversation's comments (deleted ones aside) are written in."""
+    if conversation is None:
+        return frozenset()
+    key = f"community:languages:{conversation.pk}:{conversation.version}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = sorted(
+            set(
+                Comment.objects.filter(conversation=conversation, deleted_at__isnull=True)
+                .values_list("language", flat=True)
+                .distinct()
+            )
+        )
+        cache.set(key, cached, CACHE_SECONDS)
+    return frozenset(cached)
+
+
+def has_other_languages(languages: Iterable[str], page_language: str | None) -> bool:
+    """Whether a page in `page_language` shows comments written in another language: such
+    pages render the "comments_in_other_languages" slot (e.g. "Show translation")."""
+    page_language = page_language or settings.LANGUAGE_CODE
+    return any(language != page_language for language in languages)
 
 
 _notices: dict[str, tuple[float, Notice | None]] = {}

@@ -166,7 +166,15 @@ def conversation_page(request: HttpRequest, conversation_id: int) -> HttpRespons
         return HttpResponseRedirect(conversation.get_absolute_url())
     section = rendering.render_section(request, conversation=conversation)
     return render(
-        request, "community/conversation.html", {"conversation": conversation, "section": section}
+        request,
+        "community/conversation.html",
+        {
+            "conversation": conversation,
+            "section": section,
+            "other_languages": rendering.has_other_languages(
+                rendering.comment_languages(conversation), get_language()
+            ),
+        },
     )
 
 
@@ -214,6 +222,9 @@ def comment_page(request: HttpRequest, comment_id: int) -> HttpResponse:
             "revisions": list(comment.revisions.all()) if not comment.is_deleted else [],
             "back": _thread_url(comment.conversation),
             "edit_form": CommentForm(initial={"text": comment.text}),
+            "other_languages": rendering.has_other_languages(
+                {item.language for item in thread if not item.is_deleted}, get_language()
+            ),
         },
     )
 

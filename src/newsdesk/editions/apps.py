@@ -24,9 +24,13 @@ class EditionsConfig(AppConfig):
             fills_slot("article_admin_tools")(article_tools)
         if apps.is_installed("newsdesk.community"):
             from newsdesk.community.actions import original_article_resolvers
-            from newsdesk.core.hooks import fills_slot
             from newsdesk.editions.comments import resolve_original, translation_script
 
             if resolve_original not in original_article_resolvers:
                 original_article_resolvers.append(resolve_original)
-            fills_slot("article_comments")(translation_script)
+            # "Show translation": on article pages, and on the community's own pages
+            # (permalink, discussion, widget frame) where they show comments in another
+            # language than the page's.
+            for name in ("article_comments", "comments_in_other_languages"):
+                if translation_script not in slot_fillers(name):
+                    fills_slot(name)(translation_script)

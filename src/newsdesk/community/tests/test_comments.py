@@ -10,10 +10,11 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from newsdesk.community import actions, clock, hours
+from newsdesk.community import actions, clock, hours, rendering
 from newsdesk.community.models import Comment, CommentRevision, Conversation, Vote
 from newsdesk.community.rendering import forget_notices
 from newsdesk.community.tasks import notify_reply
+from newsdesk.core import hooks
 from newsdesk.newsroom.testing import make_article
 
 pytestmark = pytest.mark.django_db
@@ -337,3 +338,65 @@ def test_posting_a_reply_enqueues_the_notification(
             conversation, text_value="Antwort!", acting_user=users["other_reader"], parent=parent
         )
     assert len(callbacks) == 1
+
+
+def test_comment_languages_follow_posts_and_deletions(users, article):
+    conversation = actions.conversation_for_article(article)
+    actions.do_post_comment(
+        conversation, text_value="Guten Tag", acting_user=users["reader"], language="de"
+    )
+    conversation.refresh_from_db()
+    assert rendering.comment_languages(conversation) == {"de"}
+    english = actions.do_post_comment(
+        conversation, text_value="Good day", acting_user=users["other_reader"], language="en"
+    )
+    conversation.refresh_from_db()
+    assert rendering.comment_languages(conversation) == {"de", "en"}  # not the cached {"de"}
+    actions.do_delete_comment(english, acting_user=users["other_reader"])
+    conversation.refresh_from_db()
+    assert rendering.comment_languages(conversation) == {"de"}
+    assert rendering.comment_languages(None) == frozenset()
+
+
+def test_pages_fill_the_other_languages_slot_only_for_comments_in_another_language(
+    client, users, article, monkeypatch, settings
+):
+    """Higher apps (editions: "Show translation") plug in through this slot."""
+    marker = "other-languages-slot-filled"
+    fillers = hooks.slot_fillers
+    monkeypatch.setattr(
+        hooks,
+        "slot_fillers",
+        lambda name: (
+            [lambda context: marker] if name == "comments_in_other_languages" else fillers(name)
+        ),
+    )
+    settings.COMMUNITY_ALLOWED_ORIGINS = ["https://partner.example"]
+    german = actions.do_post_comment(
+        actions.conversation_for_article(article),
+        text_value="Guten Tag",
+        acting_user=users["reader"],
+        language="de",
+    )
+    permalink = f"/community/comments/{german.pk}/"
+    assert marker not in client.get(f"/de{permalink}").content.decode()
+    assert marker in client.get(f"/en{permalink}").content.decode()
+    actions.do_post_comment(
+        german.conversation,
+        text_value="Good day",
+        acting_user=users["other_reader"],
+        parent=german,
+        language="en",
+    )
+    assert marker in client.get(f"/de{permalink}").content.decode()  # the English reply
+
+    page = "https://partner.example/bericht"
+    partner = actions.conversation_for_url(page, title="Bericht")
+    actions.do_post_comment(
+        partner, text_value="Grüße vom Partner", acting_user=users["editor"], language="de"
+    )
+    discussion = f"/community/conversations/{partner.pk}/"
+    assert marker not in client.get(f"/de{discussion}").content.decode()
+    assert marker in client.get(f"/en{discussion}").content.decode()
+    assert marker not in client.get(f"/community/embed/?url={page}&lang=de").content.decode()
+    assert marker in client.get(f"/community/embed/?url={page}&lang=en").content.decode()

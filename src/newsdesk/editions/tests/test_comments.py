@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone, translation
 
-from newsdesk.community.actions import conversation_for_article
+from newsdesk.community.actions import conversation_for_article, conversation_for_url
 from newsdesk.community.models import Comment
 from newsdesk.editions import workflow
 from newsdesk.editions.comments import translate_comment
@@ -16,6 +19,8 @@ from newsdesk.translation.models import MemoryEntry
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "reader", "moderator", "editor", "admin")
+PARTNER = "https://partner.example"
+SCRIPT = "editions/comment-translation.js"
 
 
 @pytest.fixture
@@ -29,6 +34,28 @@ def comment(engine, publish, users):
         html="<p>Die Schule ist neu.</p>",
         text_digest="x",
     )
+
+
+def add_comment(conversation, author, language: str, text: str, parent=None) -> Comment:
+    return Comment.objects.create(
+        conversation=conversation,
+        author=author,
+        language=language,
+        text=text,
+        html=f"<p>{text}</p>",
+        text_digest=text,
+        parent=parent,
+        root=parent,
+        depth=1 if parent else 0,
+    )
+
+
+@pytest.fixture
+def partner_comment(settings, users):
+    """A German comment in the discussion of a partner site's page (the embeddable widget)."""
+    settings.COMMUNITY_ALLOWED_ORIGINS = [PARTNER]
+    conversation = conversation_for_url(f"{PARTNER}/bericht", title="Bericht")
+    return add_comment(conversation, users["other_reader"], "de", "Die Schule ist neu.")
 
 
 def test_a_comment_is_translated_once_and_cached(comment, engine):
@@ -101,3 +128,66 @@ def test_article_pages_carry_the_show_translation_script(client, comment, commit
     assert 'data-show="Show translation"' in edition_page
     # The edition shares the original's thread: no second conversation.
     assert article.conversation.pk == comment.conversation_id
+
+
+def test_permalink_page_carries_the_script_for_a_comment_in_another_language(client, comment):
+    english = client.get(f"/en/community/comments/{comment.pk}/").content.decode()
+    assert english.count(SCRIPT) == 1
+    assert 'data-endpoint="/en/editions/comments/0/translation/"' in english
+    assert 'data-show="Show translation" data-hide="Hide translation"' in english
+    assert 'data-label="Machine-translated"' in english
+    # The same German comment on the German page: nothing to translate, no script.
+    german = client.get(f"/de/community/comments/{comment.pk}/").content.decode()
+    assert "Die Schule ist neu." in german and SCRIPT not in german
+
+
+def test_permalink_page_in_german_has_german_labels_for_an_english_reply(client, comment, users):
+    reply = add_comment(
+        comment.conversation, users["reader"], "en", "The school is new.", parent=comment
+    )
+    page = client.get(f"/de/community/comments/{reply.pk}/").content.decode()
+    assert 'data-endpoint="/de/editions/comments/0/translation/"' in page
+    assert 'data-show="Übersetzung anzeigen" data-hide="Übersetzung ausblenden"' in page
+    assert 'data-label="Maschinell übersetzt"' in page
+    assert 'data-failed="Die Übersetzung ist gerade nicht verfügbar."' in page
+
+
+def test_a_deleted_comment_in_another_language_brings_no_script(client, comment):
+    comment.deleted_at = timezone.now()
+    comment.save()
+    assert SCRIPT not in client.get(f"/en/community/comments/{comment.pk}/").content.decode()
+
+
+def test_widget_frame_carries_the_script_from_this_site(client, partner_comment):
+    response = client.get(f"/community/embed/?url={PARTNER}/bericht&lang=en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Served from this site (a path, not another origin): the frame's CSP allows only 'self'.
+    assert re.search(r'<script src="/static/editions/comment-translation\.js" defer', html)
+    assert 'data-endpoint="/en/editions/comments/0/translation/"' in html
+    assert 'data-show="Show translation"' in html
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "connect-src 'self'" in policy
+    assert f"frame-ancestors {PARTNER}" in policy
+    assert not response.cookies
+    german = client.get(f"/community/embed/?url={PARTNER}/bericht&lang=de").content.decode()
+    assert "Die Schule ist neu." in german and SCRIPT not in german
+
+
+def test_the_frame_asks_the_endpoint_as_an_anonymous_reader_without_cookies(
+    engine, partner_comment
+):
+    """What the script in the widget frame sends: no session, no cookie comes back."""
+    response = Client().get(f"/en/editions/comments/{partner_comment.pk}/translation/")
+    assert response.status_code == 200
+    assert response.json()["text"] == "The School is new."
+    assert not response.cookies
+
+
+def test_discussion_page_carries_the_script_only_for_other_languages(client, partner_comment):
+    url = f"/community/conversations/{partner_comment.conversation_id}/"
+    english = client.get(f"/en{url}").content.decode()
+    assert english.count(SCRIPT) == 1
+    assert 'data-endpoint="/en/editions/comments/0/translation/"' in english
+    german = client.get(f"/de{url}").content.decode()
+    assert "Die Schule ist neu." in german and SCRIPT not in german
