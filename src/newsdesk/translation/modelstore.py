@@ -362,7 +362,9 @@ def _find_root(directory: Path, marker: str) -> Path | None:
     return None
 
 
-def _prepare(source_dir: Path, staging: Path, pair: str | None) -> tuple[str, str, str]:
+def _prepare(
+    source_dir: Path, staging: Path, pair: str | None, say: Callable[[str], None]
+) -> tuple[str, str, str]:
     """Turn an unpacked release into a model in staging; returns (pair, format, name hint)."""
     opus = _find_root(source_dir, "decoder.yml")
     if opus is not None:
@@ -374,6 +376,7 @@ def _prepare(source_dir: Path, staging: Path, pair: str | None) -> tuple[str, st
         for needed in ("source.spm", "target.spm"):
             if not (opus / needed).exists():
                 raise ModelError(f"the OPUS-MT release lacks {needed}")
+        say("converting the OPUS-MT release to CTranslate2 (int8)")
         convert_opus_mt(opus, staging)
         return pair, "opus-mt", f"opus-mt-{pair}"
     argos = _find_root(source_dir, "metadata.json")
@@ -387,6 +390,7 @@ def _prepare(source_dir: Path, staging: Path, pair: str | None) -> tuple[str, st
         spm_file = argos / "sentencepiece.model"
         if not spm_file.exists():
             raise ModelError("only Argos packages with sentencepiece.model are supported")
+        say("copying the Argos package's CTranslate2 model")
         shutil.copytree(argos / "model", staging, dirs_exist_ok=True)
         shutil.copy2(spm_file, staging / "source.spm")
         shutil.copy2(spm_file, staging / "target.spm")
@@ -398,6 +402,7 @@ def _prepare(source_dir: Path, staging: Path, pair: str | None) -> tuple[str, st
             pair = manifest.pair if manifest else None
         if not pair:
             raise ModelError("a bare CTranslate2 model does not say its languages; pass --pair")
+        say("copying the CTranslate2 model")
         shutil.copytree(ct2, staging, dirs_exist_ok=True)
         (staging / MANIFEST).unlink(missing_ok=True)
         return pair, "ctranslate2", f"ct2-{pair}"
@@ -430,8 +435,11 @@ def install_from_path(
     archive_sha256: str = "",
     expected_sha256: str = "",
     replace: bool = True,
+    step: Callable[[str], None] | None = None,
 ) -> InstalledModel:
-    """Install from a zip/.argosmodel file or an unpacked directory, atomically."""
+    """Install from a zip/.argosmodel file or an unpacked directory, atomically. ``step`` is
+    told what is being done next (unpacking, converting, checking), for a progress display."""
+    say = step or (lambda _what: None)
     path = Path(path)
     if not path.exists():
         raise ModelError(f"{path} does not exist")
@@ -450,6 +458,7 @@ def install_from_path(
             if not zipfile.is_zipfile(path):
                 raise ModelError(f"{path} is neither a directory nor a zip archive")
             unpacked = work / "unpacked"
+            say(f"unpacking {path.name}")
             with zipfile.ZipFile(path) as archive:
                 for member in archive.namelist():
                     target = (unpacked / member).resolve()
@@ -460,8 +469,9 @@ def install_from_path(
             unpacked = path
         staging = work / "model"
         staging.mkdir()
-        found_pair, fmt, name_hint = _prepare(unpacked, staging, pair)
+        found_pair, fmt, name_hint = _prepare(unpacked, staging, pair, say)
         check_pair(found_pair)
+        say("finding the tokens of the target language")
         restricted = write_vocabulary_map(staging)
         destination = model_dir / found_pair
         if destination.exists() and not replace:
@@ -484,6 +494,7 @@ def install_from_path(
             "output_vocabulary": list(restricted) if restricted else None,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        say("checking that the model loads")
         _check_loads(staging)
         # Swap in: the old model (if any) moves aside first, then the new one takes its name.
         old = work / "old"
@@ -506,6 +517,7 @@ def install_pair(
     expected_sha256: str = "",
     progress: Progress | None = None,
     replace: bool = True,
+    step: Callable[[str], None] | None = None,
 ) -> InstalledModel:
     """Download a pair's release (from url, the index or the built-in list) and install it."""
     check_pair(pair)
@@ -529,6 +541,7 @@ def install_pair(
             origin=release["url"],
             archive_sha256=actual,
             replace=replace,
+            step=step,
         )
     finally:
         shutil.rmtree(downloads, ignore_errors=True)

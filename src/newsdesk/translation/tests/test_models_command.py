@@ -114,6 +114,14 @@ def test_install_from_index_with_progress_and_checksum(server, empty_models, set
     out, err = capsys.readouterr()
     assert "Installed de-en: opus-mt-de-en@2026-11-29" in out
     assert "download" in err and "100%" in err  # the progress bar
+    # Then each step after the download, in order.
+    steps = [line for line in out.splitlines() if line.startswith("… ")]
+    assert steps == [
+        "… unpacking release.zip",
+        "… converting the OPUS-MT release to CTranslate2 (int8)",
+        "… finding the tokens of the target language",
+        "… checking that the model loads",
+    ]
     (model,) = installed_models(empty_models)
     assert model.origin == f"{server}/de-en.zip" and len(model.sha256) == 64
     assert _leftovers(empty_models) == ["de-en"]  # no temporary folders left

@@ -85,6 +85,7 @@ class Command(BaseCommand):
                 version=options["model_version"],
                 expected_sha256=options["sha256"],
                 replace=replace,
+                step=self._step,
             )
         elif pair:
             model = modelstore.install_pair(
@@ -95,6 +96,7 @@ class Command(BaseCommand):
                 expected_sha256=options["sha256"],
                 progress=self._progress_bar(),
                 replace=replace,
+                step=self._step,
             )
         else:
             raise CommandError("name a pair (e.g. de-en) or give --from PATH")
@@ -109,6 +111,10 @@ class Command(BaseCommand):
                 "Its output is restricted to the {:,} of its {:,} tokens that belong to the "
                 "target language.".format(*model.output_vocabulary)
             )
+
+    def _step(self, what: str) -> None:
+        self.stdout.write(f"… {what}", ending="\n")
+        self.stdout.flush()
 
     def _progress_bar(self) -> modelstore.Progress:
         from tqdm import tqdm
