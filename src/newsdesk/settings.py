@@ -261,7 +261,8 @@ COMMUNITY_EDIT_WINDOW_SECONDS = env_int("COMMUNITY_EDIT_WINDOW_SECONDS", 900, mi
 COMMUNITY_PAGE_SIZE = env_int("COMMUNITY_PAGE_SIZE", 50, minimum=1)
 COMMUNITY_SECONDS_BETWEEN_COMMENTS = env_int("COMMUNITY_SECONDS_BETWEEN_COMMENTS", 30, minimum=0)
 COMMUNITY_ACCOUNT_BURST = env_int("COMMUNITY_ACCOUNT_BURST", 10, minimum=1)  # per hour
-COMMUNITY_IP_PER_MINUTE = env_int("COMMUNITY_IP_PER_MINUTE", 20, minimum=1)
+# 0 turns the per-address limit off (e.g. behind a proxy that hides the readers' addresses).
+COMMUNITY_IP_PER_MINUTE = env_int("COMMUNITY_IP_PER_MINUTE", 20, minimum=0)
 COMMUNITY_ALLOWED_ORIGINS = env_list("COMMUNITY_ALLOWED_ORIGINS", [])
 # Proxies in front of the server that append to X-Forwarded-For (0: use REMOTE_ADDR); the
 # per-IP comment limit needs the client's address, not the proxy's.

@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -223,23 +222,47 @@ def _require_reader(acting_user: Any) -> None:
         raise CommentRefused("inactive", _("This account is disabled."), status=403)
 
 
-def _rate_limit(key: str, limit: int, seconds: int, message: str) -> None:
-    """Allow `limit` hits per `seconds` window under key; refuse with message beyond it."""
-    if seconds <= 0:
-        return
-    cache.add(key, 0, seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, seconds)
-        count = 1
-    if count > limit:
-        raise CommentRefused("rate_limited", message, status=429, retry_after=seconds)
+# Rate limits count the reader's stored comments (and those from the same address), so
+# every server process sees the same counts without a shared cache, and the windows slide.
+# Each count stops at its limit (refused comments are not stored, so an address has at most
+# its limit in any minute anyway, unless the limit was raised).
+_RATES_SQL = """
+    SELECT
+        (SELECT COUNT(*) FROM (SELECT 1 FROM {table}
+            WHERE author_id = %s AND created_at >= %s LIMIT 1) AS just_now),
+        (SELECT COUNT(*) FROM (SELECT 1 FROM {table}
+            WHERE author_id = %s AND created_at >= %s LIMIT %s) AS this_hour),
+        (SELECT COUNT(*) FROM (SELECT 1 FROM {table}
+            WHERE ip_address = %s AND created_at >= %s LIMIT %s) AS from_address)
+"""
 
 
-def check_rate_limits(user: Any, ip_address: str | None) -> None:
+def check_rate_limits(user: Any, ip_address: str | None, now: dt.datetime | None = None) -> None:
+    """One comment per COMMUNITY_SECONDS_BETWEEN_COMMENTS per account, at most
+    COMMUNITY_ACCOUNT_BURST an hour per account and COMMUNITY_IP_PER_MINUTE a minute per
+    address (0: none), counted from the comments table in one query."""
+    now = now or clock.now()
     interval = settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS
-    if interval and not cache.add(f"community:rl:interval:{user.pk}", 1, interval):
+    burst = settings.COMMUNITY_ACCOUNT_BURST
+    per_minute = settings.COMMUNITY_IP_PER_MINUTE  # 0: no limit per address
+    address = ip_address if per_minute else None
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RATES_SQL.format(table=connection.ops.quote_name(Comment._meta.db_table)),
+            [
+                user.pk,
+                adapt(now - dt.timedelta(seconds=interval)) if interval else adapt(now),
+                user.pk,
+                adapt(now - dt.timedelta(hours=1)),
+                burst,
+                address,
+                adapt(now - dt.timedelta(minutes=1)),
+                per_minute,
+            ],
+        )
+        just_now, this_hour, from_address = cursor.fetchone()
+    if interval and just_now:
         raise CommentRefused(
             "too_fast",
             _("You can post one comment every %(seconds)d seconds. Please wait a moment.")
@@ -247,22 +270,23 @@ def check_rate_limits(user: Any, ip_address: str | None) -> None:
             status=429,
             retry_after=interval,
         )
-    _rate_limit(
-        f"community:rl:hour:{user.pk}",
-        settings.COMMUNITY_ACCOUNT_BURST,
-        3600,
-        _(
-            "You have posted %(count)d comments in the last hour, the most we accept. Please "
-            "try again later."
+    if this_hour >= burst:
+        raise CommentRefused(
+            "rate_limited",
+            _(
+                "You have posted %(count)d comments in the last hour, the most we accept. "
+                "Please try again later."
+            )
+            % {"count": burst},
+            status=429,
+            retry_after=3600,
         )
-        % {"count": settings.COMMUNITY_ACCOUNT_BURST},
-    )
-    if ip_address:
-        _rate_limit(
-            f"community:rl:ip:{ip_address}",
-            settings.COMMUNITY_IP_PER_MINUTE,
-            60,
+    if address and from_address >= per_minute:
+        raise CommentRefused(
+            "rate_limited",
             _("Too many comments come from your network right now. Please try again in a minute."),
+            status=429,
+            retry_after=60,
         )
 
 
@@ -400,7 +424,7 @@ def do_post_comment(
     draft = Draft(conversation, acting_user, cleaned, parent, language, ip_address)
     for screen in comment_screeners:
         screen(draft)
-    check_rate_limits(acting_user, ip_address)
+    check_rate_limits(acting_user, ip_address, now)
     with write_lock(), transaction.atomic():
         comment = Comment(
             conversation=conversation,

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.utils import timezone
 
 from newsdesk.community import actions, clock
@@ -79,7 +78,6 @@ def demo_comments() -> None:
         ).first()
         if existing is None:
             parent = posted[parent_index] if parent_index is not None else None
-            cache.delete(f"community:rl:interval:{users[username].pk}")
             with clock.frozen(_last_noon()):  # posted while the comment function is open
                 existing = actions.do_post_comment(
                     conversation,

@@ -172,6 +172,8 @@ class Comment(models.Model):
             models.Index(fields=["conversation", "depth", "score"], name="comment_roots_score"),
             models.Index(fields=["root", "created_at"], name="comment_replies"),
             models.Index(fields=["author", "created_at"], name="comment_author"),
+            # The per-address rate limit counts the last minute's comments from an address.
+            models.Index(fields=["ip_address", "created_at"], name="comment_address"),
         ]
 
     def __str__(self) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from newsdesk.core import counters
 from newsdesk.editions.comments import translate_comment
 from newsdesk.translation.engines import EngineError
 
@@ -21,13 +21,9 @@ REQUESTS_PER_MINUTE = 30
 
 
 def _over_limit(request: HttpRequest) -> bool:
+    """Per reader's address, counted in the database so that all server processes share it."""
     key = f"editions:comment-translation:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, 60)
-    try:
-        return cache.incr(key) > REQUESTS_PER_MINUTE
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 60)
-        return False
+    return counters.count(key, 60) > REQUESTS_PER_MINUTE
 
 
 def _language_name(code: str) -> str:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from newsdesk.core import counters
 from newsdesk.translation.checks import detect
 from newsdesk.translation.engines import EngineError, UnsupportedLanguagePair, get_engine
 from newsdesk.translation.models import ApiKey
@@ -86,14 +86,9 @@ def _authorise(request: HttpRequest, params: dict[str, Any]) -> Caller:
     else:
         limit = settings.NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE
         bucket, max_characters = f"ip:{_client_ip(request)}", 5000
-    window = _minute()
-    counter = f"mt-api-rate:{bucket}:{window}"
-    cache.add(counter, 0, timeout=90)
-    try:
-        used = cache.incr(counter)
-    except ValueError:  # expired between add and incr
-        cache.set(counter, 1, timeout=90)
-        used = 1
+    # Counted in the database: every server process sees the same count (the cache would
+    # count per process unless it is Redis).
+    used = counters.count(f"mt-api:{bucket}", 60, now=_minute() * 60.0)
     if used > limit:
         raise ApiError(
             429, _("Slowdown: too many requests (limit %(limit)s per minute).") % {"limit": limit}

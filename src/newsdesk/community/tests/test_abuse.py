@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 from newsdesk.community import actions, clock
 from newsdesk.community.models import Comment
@@ -80,6 +81,31 @@ def test_per_ip_limit_across_accounts(client_for, article, settings):
     response = post(client_for("editor"), article, text="C drei")
     assert response.status_code == 429
     assert "Aus Ihrem Netz" in refusal(response)
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}})
+def test_limits_hold_without_a_shared_cache_and_their_windows_slide(users, article, settings):
+    """The limits count stored comments, not a per-process cache: with a cache that keeps
+    nothing (as another server process's local memory would be) they still hold."""
+    settings.COMMUNITY_ACCOUNT_BURST = 3
+    conversation = actions.conversation_for_article(article)
+    start = clock.now()
+
+    def post_at(minutes: float, words: str) -> None:
+        with clock.frozen(start + dt.timedelta(minutes=minutes)):
+            actions.do_post_comment(conversation, text_value=words, acting_user=users["reader"])
+
+    post_at(0, "Erster Gedanke")
+    with pytest.raises(actions.CommentRefused) as refused:
+        post_at(0.45, "Zu schnell")  # 27 seconds later
+    assert refused.value.code == "too_fast"
+    post_at(0.55, "Zweiter Gedanke")  # 33 seconds later: fine
+    post_at(40, "Dritter Gedanke")
+    with pytest.raises(actions.CommentRefused) as refused:
+        post_at(59, "Vierter Gedanke")  # three in the last hour
+    assert refused.value.code == "rate_limited"
+    post_at(61, "Vierter Gedanke")  # the first one left the hour: the window slides
+    assert Comment.objects.filter(author=users["reader"]).count() == 4
 
 
 def test_duplicate_text_by_the_same_reader_is_refused(client_for, article, settings):

@@ -1,0 +1,81 @@
+"""Rate-limit counters in the database: shared by every process, whatever the cache is."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from newsdesk.core import counters
+from newsdesk.core.models import RateCounter
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}})
+def test_counts_per_key_and_window_without_any_cache():
+    # A cache that keeps nothing: counted there, every event would be the first.
+    assert [counters.count("api:1", 60, now=600.0) for _ in range(3)] == [1, 2, 3]
+    assert counters.count("api:2", 60, now=601.0) == 1  # another key
+    assert counters.count("api:1", 60, now=659.9) == 4  # same window
+    assert counters.count("api:1", 60, now=660.0) == 1  # the next window starts again
+    assert RateCounter.objects.get(key="api:1", window=10).count == 4
+
+
+def test_expired_windows_are_purged_now_and_then(monkeypatch):
+    counters.count("old", 60, now=0.0)
+    counters.count("recent", 60, now=10_000.0)
+    monkeypatch.setattr(counters, "PURGE_CHANCE", 1.0)
+    counters.count("now", 60, now=10_030.0)
+    assert sorted(RateCounter.objects.values_list("key", flat=True)) == ["now", "recent"]
+
+
+def test_bad_window_is_refused():
+    with pytest.raises(ValueError, match="at least 1"):
+        counters.count("x", 0)
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")), reason="one SQLite file shared by two processes"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_share_the_count(tmp_path):
+    """What the cache cannot do without Redis: another server process sees this one's
+    events. Both processes use the same SQLite file, migrated by the first."""
+    database = tmp_path / "site.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "NEWSDESK_DATA_DIR": str(tmp_path),
+        "NEWSDESK_INSECURE_DEV_KEY": "1",
+        "PYTHONPATH": str(Path(counters.__file__).resolve().parents[2]),
+    }
+    script = (
+        "import sys, django\n"
+        "django.setup()\n"
+        "from django.core.management import call_command\n"
+        "if sys.argv[1] == 'migrate':\n"
+        "    call_command('migrate', verbosity=0)\n"
+        "from newsdesk.core.counters import count\n"
+        "print([count('ip:203.0.113.9', 3600, now=7200.0) for _ in range(int(sys.argv[2]))])\n"
+    )
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout.strip().splitlines()[-1]
+
+    assert run("migrate", "2") == "[1, 2]"
+    assert run("count", "3") == "[3, 4, 5]"  # another process goes on counting
