@@ -155,6 +155,21 @@ def test_alternatives_must_be_a_small_whole_number(client, api_key, value):
     assert body == {"error": "Invalid request: alternatives must be a whole number from 0 to 3"}
 
 
+def test_the_alternatives_error_follows_accept_language(client, api_key):
+    response = client.post(
+        "/mt/translate",
+        json.dumps(
+            {"q": "Haus", "source": "de", "target": "en", "alternatives": 9, "api_key": api_key}
+        ),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "Ungültige Anfrage: alternatives muss eine ganze Zahl von 0 bis 3 sein"
+    }
+
+
 def test_alternatives_come_from_the_engines_beam(client, api_key, settings, model_dir):
     settings.NEWSDESK_TRANSLATION_ENGINE = {
         "CLASS": "newsdesk.translation.engines.ctranslate2.CTranslate2Engine",
