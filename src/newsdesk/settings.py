@@ -266,7 +266,11 @@ COMMUNITY_IP_PER_MINUTE = env_int("COMMUNITY_IP_PER_MINUTE", 20, minimum=0)
 COMMUNITY_ALLOWED_ORIGINS = env_list("COMMUNITY_ALLOWED_ORIGINS", [])
 # Proxies in front of the server that append to X-Forwarded-For (0: use REMOTE_ADDR); the
 # per-IP comment limit needs the client's address, not the proxy's.
-COMMUNITY_TRUSTED_PROXIES = env_int("COMMUNITY_TRUSTED_PROXIES", 0, minimum=0)
+# Proxies in front of the server that append to X-Forwarded-For (newsdesk.core.net.client_ip);
+# COMMUNITY_TRUSTED_PROXIES is the older name of the variable.
+TRUSTED_PROXIES = env_int(
+    "TRUSTED_PROXIES", env_int("COMMUNITY_TRUSTED_PROXIES", 0, minimum=0), minimum=0
+)
 
 
 # Machine translation (newsdesk.translation): the engine, installed models and the HTTP API.

@@ -8,12 +8,8 @@ CommentRefused with a reader-facing message when the answer is no. Apps built on
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import math
-import os
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -32,6 +28,7 @@ from newsdesk.community.models import (
     Vote,
 )
 from newsdesk.core import prepared
+from newsdesk.core.writelock import write_lock
 from newsdesk.newsroom.models import Article
 
 DISPLAY_NAME_MAX = 40
@@ -237,6 +234,18 @@ _RATES_SQL = """
 """
 
 
+# pg_advisory_xact_lock's first key: this lock's class (the second is the account's id).
+_POSTING_LOCK = 0x436F6D6D  # "Comm"
+
+
+def _one_post_at_a_time(user: Any) -> None:
+    """Serialise one account's posts until the transaction ends. SQLite needs nothing more:
+    its writes already go one at a time through write_lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_POSTING_LOCK, user.pk])
+
+
 def check_rate_limits(user: Any, ip_address: str | None, now: dt.datetime | None = None) -> None:
     """One comment per COMMUNITY_SECONDS_BETWEEN_COMMENTS per account, at most
     COMMUNITY_ACCOUNT_BURST an hour per account and COMMUNITY_IP_PER_MINUTE a minute per
@@ -245,7 +254,12 @@ def check_rate_limits(user: Any, ip_address: str | None, now: dt.datetime | None
     interval = settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS
     burst = settings.COMMUNITY_ACCOUNT_BURST
     per_minute = settings.COMMUNITY_IP_PER_MINUTE  # 0: no limit per address
-    address = ip_address if per_minute else None
+    # As the column stores it (IPv6 compressed), so that the comparison finds it.
+    address = (
+        Comment._meta.get_field("ip_address").get_db_prep_value(ip_address, connection)
+        if per_minute and ip_address
+        else None
+    )
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
@@ -330,46 +344,6 @@ def _check_duplicates(conversation: Conversation, user: Any, digest: str, now: d
         )
 
 
-# SQLite lets one writer in at a time and makes the others sleep and retry with growing
-# pauses (1, 2, 5, 10 ms ...). Comment writes queue instead: on a lock between this process's
-# threads, then on an advisory file lock beside the database between the server's processes,
-# which the kernel hands to the next waiter the moment it is released.
-_sqlite_writes = threading.Lock()
-_lock_files: dict[tuple[int, str], int] = {}
-
-
-def _sqlite_lock_file() -> int | None:
-    name = str(connection.settings_dict.get("NAME") or "")
-    if (
-        not name
-        or name == ":memory:"
-        or name.startswith("file:")
-        or not os.path.isdir(os.path.dirname(os.path.abspath(name)))
-    ):
-        return None  # an in-memory database has one process
-    key = (os.getpid(), name)  # a descriptor inherited through fork would share the lock
-    if key not in _lock_files:
-        _lock_files[key] = os.open(f"{name}.writelock", os.O_RDWR | os.O_CREAT, 0o600)
-    return _lock_files[key]
-
-
-@contextmanager
-def write_lock() -> Iterator[None]:
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with _sqlite_writes:
-        descriptor = _sqlite_lock_file()
-        if descriptor is None:
-            yield
-            return
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
-
-
 def _bump(conversation_id: int, count_change: int = 0) -> None:
     """A new version of the thread (caches key on it), and its comment count changed."""
     table = connection.ops.quote_name(Conversation._meta.db_table)
@@ -418,14 +392,17 @@ def do_post_comment(
     state = hours.opening_state(conversation)
     if not state.can_post:
         raise CommentRefused("closed", state.message, status=403)
-    now = clock.now()
     digest = text.digest(cleaned)
-    _check_duplicates(conversation, acting_user, digest, now)
     draft = Draft(conversation, acting_user, cleaned, parent, language, ip_address)
     for screen in comment_screeners:
         screen(draft)
-    check_rate_limits(acting_user, ip_address, now)
     with write_lock(), transaction.atomic():
+        # Checked and stored in one go, so that parallel posts of one account (a script, a
+        # double click) cannot all pass the checks before any of them is stored.
+        _one_post_at_a_time(acting_user)
+        now = clock.now()
+        _check_duplicates(conversation, acting_user, digest, now)
+        check_rate_limits(acting_user, ip_address, now)
         comment = Comment(
             conversation=conversation,
             parent=parent,

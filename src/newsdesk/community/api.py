@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from newsdesk.community import actions, hours, rendering
 from newsdesk.community.models import Comment, Conversation, Profile
 from newsdesk.community.openapi import schema
-from newsdesk.community.views import client_ip
+from newsdesk.core.net import client_ip
 from newsdesk.newsroom.models import Article
 
 MAX_BODY_BYTES = 32 * 1024

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
@@ -22,26 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from newsdesk.community import actions, rendering
 from newsdesk.community.forms import CommentForm, DeleteAccountForm, ProfileForm
 from newsdesk.community.models import Comment, Conversation, Profile
+from newsdesk.core.net import client_ip
 from newsdesk.newsroom.models import Article
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The reader's address: REMOTE_ADDR, or behind N trusted proxies the address the
-    outermost of them saw (the N-th entry of X-Forwarded-For from the right)."""
-    hops = settings.COMMUNITY_TRUSTED_PROXIES
-    if hops:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= hops:
-            candidate = forwarded[-hops]
-            try:
-                return str(ipaddress.ip_address(candidate))
-            except ValueError:
-                pass
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def login_redirect(request: HttpRequest, next_url: str | None = None) -> HttpResponseRedirect:

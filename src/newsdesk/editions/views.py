@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from newsdesk.core import counters
+from newsdesk.core.net import client_ip
 from newsdesk.editions.comments import translate_comment
 from newsdesk.translation.engines import EngineError
 
@@ -22,7 +23,7 @@ REQUESTS_PER_MINUTE = 30
 
 def _over_limit(request: HttpRequest) -> bool:
     """Per reader's address, counted in the database so that all server processes share it."""
-    key = f"editions:comment-translation:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"editions:comment-translation:{client_ip(request) or 'unknown'}"
     return counters.count(key, 60) > REQUESTS_PER_MINUTE
 
 

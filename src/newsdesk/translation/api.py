@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from newsdesk.core import counters
+from newsdesk.core.net import client_ip
 from newsdesk.translation.checks import detect
 from newsdesk.translation.engines import EngineError, UnsupportedLanguagePair, get_engine
 from newsdesk.translation.models import ApiKey
@@ -61,10 +62,6 @@ class Caller:
     max_characters: int
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def _minute() -> int:
     """The current rate-limit window (fixed one-minute windows)."""
     return int(time.time() // 60)
@@ -85,7 +82,7 @@ def _authorise(request: HttpRequest, params: dict[str, Any]) -> Caller:
         raise ApiError(403, _("Visit the site's back office to get an API key (api_key)."))
     else:
         limit = settings.NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE
-        bucket, max_characters = f"ip:{_client_ip(request)}", 5000
+        bucket, max_characters = f"ip:{client_ip(request) or 'unknown'}", 5000
     # Counted in the database: every server process sees the same count (the cache would
     # count per process unless it is Redis).
     used = counters.count(f"mt-api:{bucket}", 60, now=_minute() * 60.0)

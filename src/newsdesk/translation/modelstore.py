@@ -320,12 +320,25 @@ def target_candidates(directory: Path) -> tuple[list[str], int] | None:
     return candidates, len(vocabulary)
 
 
+def _existing_map(path: Path, vocabulary_size: int | None) -> tuple[int, int] | None:
+    """(candidates, vocabulary size) of a map that only lists fixed candidates (as newsdesk
+    writes them); None for any other map (n-gram rules of a model's own)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if len(lines) != 1 or not lines[0].startswith("\t") or vocabulary_size is None:
+        return None
+    return len(lines[0][1:].split(" ")), vocabulary_size
+
+
 def write_vocabulary_map(directory: Path) -> tuple[int, int] | None:
     """Write the model's vocabulary map (``vmap.txt``) restricting its output to the target
-    pieces; returns (candidates, vocabulary size), or None when it would not help (a map that
-    came with the model stays). Written to a temporary name and renamed: never read half."""
-    found = target_candidates(directory)
+    pieces; returns (candidates, vocabulary size), or None when it would not help. A map that
+    came with the model stays as it is. Written to a temporary name and renamed: never read
+    half."""
     path = directory / VOCABULARY_MAP
+    if path.exists():
+        vocabulary = _model_vocabulary(directory)
+        return _existing_map(path, len(vocabulary) if vocabulary else None)
+    found = target_candidates(directory)
     if found is None:
         return None
     candidates, size = found
@@ -341,6 +354,24 @@ def write_vocabulary_map(directory: Path) -> tuple[int, int] | None:
         Path(partial).unlink(missing_ok=True)
         raise
     return len(candidates), size
+
+
+def record_vocabulary_map(model: InstalledModel, written: tuple[int, int]) -> None:
+    """Add a map written after the install to the model's manifest (its counts, and its
+    checksum for ``verify``), replacing the manifest in one rename."""
+    manifest_path = model.path / MANIFEST
+    data = json.loads(manifest_path.read_text(encoding="utf-8"))
+    data["output_vocabulary"] = list(written)
+    data.setdefault("files", {})[VOCABULARY_MAP] = sha256_file(model.path / VOCABULARY_MAP)
+    handle, partial = tempfile.mkstemp(prefix=f".{MANIFEST}.", dir=model.path)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(json.dumps(data, indent=2))
+        os.chmod(partial, 0o644)
+        os.replace(partial, manifest_path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
 
 
 def _languages_from_readme(release_dir: Path) -> tuple[str, str] | None:

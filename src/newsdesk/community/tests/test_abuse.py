@@ -191,17 +191,21 @@ def test_screeners_from_other_apps_can_refuse(users, article):
 
 
 def test_client_address_behind_trusted_proxies(rf, settings):
-    from newsdesk.community.views import client_ip
+    from newsdesk.core.net import client_ip
 
     request = rf.post(
         "/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7, 10.0.0.2", REMOTE_ADDR="10.0.0.1"
     )
-    settings.COMMUNITY_TRUSTED_PROXIES = 0
+    settings.TRUSTED_PROXIES = 0
     assert client_ip(request) == "10.0.0.1"  # the header is not trusted by default
-    settings.COMMUNITY_TRUSTED_PROXIES = 2
+    settings.TRUSTED_PROXIES = 2
     assert client_ip(request) == "203.0.113.7"  # a forged left-most entry is ignored
     garbage = rf.post("/", HTTP_X_FORWARDED_FOR="nonsense, x", REMOTE_ADDR="10.0.0.1")
     assert client_ip(garbage) == "10.0.0.1"
+    # One address, one spelling (as the database stores it), so that limits count it once.
+    settings.TRUSTED_PROXIES = 0
+    assert client_ip(rf.get("/", REMOTE_ADDR="2001:DB8:0:0::1")) == "2001:db8::1"
+    assert client_ip(rf.get("/", REMOTE_ADDR="")) is None
 
 
 @pytest.mark.skipif(
@@ -237,3 +241,70 @@ def test_sqlite_comment_writes_exclude_other_processes(tmp_path, monkeypatch):
     with actions.write_lock():
         assert other_process_sees() == "busy"
     assert other_process_sees() == "free"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_posts_of_one_account_cannot_all_pass_the_checks(users, article):
+    """Two posts of one account arrive together (a script, a double click): both pass the
+    screening side by side, but checking and storing happen one post at a time, so the
+    second one meets the first and is refused."""
+    import threading
+
+    from django.db import connection
+
+    conversation = actions.conversation_for_article(article)
+    together = threading.Barrier(2, timeout=10)
+    outcomes: list[str] = []
+
+    def wait_for_the_other(draft):
+        together.wait()
+
+    def post(words: str) -> None:
+        try:
+            actions.do_post_comment(conversation, text_value=words, acting_user=users["reader"])
+            outcomes.append("stored")
+        except actions.CommentRefused as refused:
+            outcomes.append(refused.code)
+        finally:
+            connection.close()
+
+    actions.comment_screeners.append(wait_for_the_other)
+    try:
+        threads = [
+            threading.Thread(target=post, args=(words,)) for words in ("Erstens", "Zweitens")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        actions.comment_screeners.remove(wait_for_the_other)
+    assert sorted(outcomes) == ["stored", "too_fast"]
+    assert Comment.objects.filter(author=users["reader"]).count() == 1
+
+
+def test_per_address_limit_knows_one_address_however_it_is_written(users, article, settings):
+    settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS = 0
+    settings.COMMUNITY_IP_PER_MINUTE = 1
+    conversation = actions.conversation_for_article(article)
+    actions.do_post_comment(
+        conversation, text_value="Eins", acting_user=users["reader"], ip_address="2001:DB8::1"
+    )
+    with pytest.raises(actions.CommentRefused) as refused:
+        actions.do_post_comment(
+            conversation,
+            text_value="Zwei",
+            acting_user=users["other_reader"],
+            ip_address="2001:db8:0:0::1",
+        )
+    assert refused.value.code == "rate_limited"
+    # 0 turns the per-address limit off (e.g. behind a proxy that hides the addresses).
+    settings.COMMUNITY_IP_PER_MINUTE = 0
+    for role in ("other_reader", "editor", "moderator"):
+        actions.do_post_comment(
+            conversation,
+            text_value=f"Von {role}",
+            acting_user=users[role],
+            ip_address="2001:db8::1",
+        )
+    assert Comment.objects.filter(ip_address="2001:db8::1").count() == 4

@@ -111,11 +111,18 @@ def test_endpoint_errors_are_json_with_a_message(client, comment, failing_engine
     assert client.post(f"/en/editions/comments/{comment.pk}/translation/").status_code == 405
 
 
-def test_requests_are_limited_per_address(client, comment):
+def test_requests_are_limited_per_address(client, comment, monkeypatch):
+    from newsdesk.core import counters
+
+    # All inside one fixed window, wherever the clock's minute is.
+    monkeypatch.setattr(counters, "_now", lambda: 1_800_000_030.0)
     for _number in range(30):
         assert client.get(f"/en/editions/comments/{comment.pk}/translation/").status_code == 200
     limited = client.get(f"/en/editions/comments/{comment.pk}/translation/")
     assert limited.status_code == 429 and limited.json()["error"]
+    # Another address has its own count.
+    other = client.get(f"/en/editions/comments/{comment.pk}/translation/", REMOTE_ADDR="10.9.8.7")
+    assert other.status_code == 200
 
 
 def test_article_pages_carry_the_show_translation_script(client, comment, committed):

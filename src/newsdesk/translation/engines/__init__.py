@@ -44,9 +44,11 @@ class TranslationEngine:
     def translate_alternatives(
         self, segments: list[str], source: str, target: str, count: int
     ) -> list[list[str]]:
-        """Up to ``count`` other translations of every segment, the likelier first (one list
-        per input, in order). The pipeline drops any that equal what translate() gave. An
-        engine that cannot give alternatives (a service without them) returns empty lists."""
+        """Other translations of every segment, the likelier first (one list per input, in
+        order): ``count`` of them, or ``count + 1`` where the main translation may be among
+        them (the pipeline drops what equals translate()'s output, repeats, and any beyond
+        ``count``). An engine that cannot give alternatives (a service without them) returns
+        empty lists."""
         return [[] for _segment in segments]
 
     def language_pairs(self) -> set[tuple[str, str]]:

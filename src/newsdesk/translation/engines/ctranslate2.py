@@ -18,6 +18,7 @@ from newsdesk.translation.modelstore import (
     VOCABULARY_MAP,
     InstalledModel,
     installed_models,
+    record_vocabulary_map,
     write_vocabulary_map,
 )
 
@@ -180,7 +181,9 @@ class CTranslate2Engine(TranslationEngine):
             return True
         try:
             written = write_vocabulary_map(model.path)
-        except OSError as exc:
+            if written:
+                record_vocabulary_map(model, written)
+        except (OSError, ValueError) as exc:
             logger.warning(
                 "%s: cannot write %s (%s); the model scores its whole vocabulary, which is "
                 "slower. Reinstall it to fix this.",
@@ -251,12 +254,14 @@ class CTranslate2Engine(TranslationEngine):
     def translate_alternatives(
         self, segments: list[str], source: str, target: str, count: int
     ) -> list[list[str]]:
-        """The next ``count`` hypotheses of the beam after the best; through a pivot, of the
-        second model on the first one's best translation."""
+        """The ``count + 1`` best hypotheses of the beam (the best of them is usually the main
+        translation, which the pipeline drops; not always, since this call batches the
+        segments differently); through a pivot, of the second model on the first one's best
+        translation."""
         route = self._route_or_raise(source, target)
         if not segments or count < 1:
             return [[] for _segment in segments]
         outputs = segments
         for pair in route[:-1]:
             outputs = self._translate_pair(outputs, pair)
-        return [others for _best, *others in self._hypotheses(outputs, route[-1], count + 1)]
+        return self._hypotheses(outputs, route[-1], count + 1)

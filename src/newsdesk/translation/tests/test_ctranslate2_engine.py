@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.test import override_settings
@@ -175,6 +176,16 @@ def test_output_is_restricted_to_the_target_languages_pieces(split_vocabulary_re
         installing = io.StringIO()
         call_command("models", "install", "--from", str(release), "--force", stdout=installing)
     assert "{:,} of {:,}".format(*model.output_vocabulary) in listing.getvalue()
+    with override_settings(
+        NEWSDESK_MODEL_DIR=tmp_path / "models",
+        NEWSDESK_TRANSLATION_ENGINE={
+            "CLASS": "newsdesk.translation.engines.ctranslate2.CTranslate2Engine",
+            "OPTIONS": {"restrict_vocabulary": False},
+        },
+    ):
+        listing = io.StringIO()
+        call_command("models", "list", stdout=listing)
+    assert "(not used: NEWSDESK_MT_RESTRICT_VOCABULARY=false)" in listing.getvalue()
     assert "restricted to the {:,} of its {:,} tokens".format(*model.output_vocabulary) in (
         installing.getvalue()
     )
@@ -199,12 +210,23 @@ def test_a_model_installed_without_the_map_gets_it_when_loaded(
     release, german_only, _ = split_vocabulary_release
     model = install_from_path(release, tmp_path / "models", name="split", version="1")
     (model.path / VOCABULARY_MAP).unlink()  # as installed by an older newsdesk
+    manifest = model.path / "newsdesk-model.json"
+    data = json.loads(manifest.read_text())
+    data["output_vocabulary"] = None
+    del data["files"][VOCABULARY_MAP]
+    manifest.write_text(json.dumps(data))
     engine = CTranslate2Engine(str(tmp_path / "models"), beam_size=1)
     with caplog.at_level("INFO", logger="newsdesk.translation.engines.ctranslate2"):
         (output,) = engine.translate(["Der Gemeinderat tagte."], "de", "en")
     assert (model.path / VOCABULARY_MAP).exists()
     assert german_only.lstrip("▁") not in output
     assert "output restricted to the" in caplog.text
+    # The manifest learns of it: models list shows the counts, verify checks the file.
+    from newsdesk.translation.modelstore import read_manifest, verify
+
+    updated = read_manifest(model.path)
+    assert updated is not None and updated.output_vocabulary == model.output_vocabulary
+    assert VOCABULARY_MAP in updated.files and verify(updated) == []
 
 
 def test_a_model_without_the_map_that_cannot_be_written_still_translates(
@@ -252,11 +274,40 @@ def test_alternatives_are_the_next_hypotheses_of_the_beam(model_dir):
     best = engine.translate(sentences, "en", "fr")
     others = engine.translate_alternatives(sentences, "en", "fr", 2)
     assert len(others) == 2
-    for main, alternatives in zip(best, others, strict=True):
-        # Two more hypotheses (the beam is widened to hold three), none the best again.
-        assert len(alternatives) == 2 and main not in alternatives
-        assert len(set(alternatives)) == 2
-    # Through the pivot: de -> en (best) -> fr (alternatives).
+    for main, hypotheses in zip(best, others, strict=True):
+        # The beam widened to three gives three different hypotheses. Its best need not be
+        # the main translation (a wider beam can find another), which is why all three come
+        # back and the pipeline drops only what equals the main one.
+        assert len(hypotheses) == 3 and len(set(hypotheses)) == 3
+        assert isinstance(main, str) and main
+    # Through the pivot: de -> en (best) -> fr (hypotheses).
     (pivoted,) = engine.translate_alternatives(["Der Rat tagte."], "de", "fr", 1)
-    assert len(pivoted) == 1
+    assert len(pivoted) == 2
     assert engine.translate_alternatives([], "en", "fr", 2) == []
+
+
+def test_a_vocabulary_map_that_came_with_the_model_is_kept(split_vocabulary_release, tmp_path):
+    import shutil
+
+    from newsdesk.translation.modelstore import (
+        MANIFEST,
+        VOCABULARY_MAP,
+        install_from_path,
+    )
+
+    release, _german_only, _ = split_vocabulary_release
+    first = install_from_path(release, tmp_path / "first", name="split", version="1")
+    bare = tmp_path / "bare-ct2-model"
+    shutil.copytree(first.path, bare)
+    (bare / MANIFEST).unlink()
+    own = "\t▁the ▁city\n▁Stadt\t▁city ▁town\n"  # fixed candidates and an n-gram rule
+    (bare / VOCABULARY_MAP).write_text(own, encoding="utf-8")
+    model = install_from_path(bare, tmp_path / "second", pair="de-en", name="own", version="1")
+    assert (model.path / VOCABULARY_MAP).read_text(encoding="utf-8") == own
+    assert model.output_vocabulary is None  # its own rules: no count to report
+    with override_settings(NEWSDESK_MODEL_DIR=tmp_path / "second"):
+        from django.core.management import call_command
+
+        listing = io.StringIO()
+        call_command("models", "list", stdout=listing)
+    assert "as its own vocabulary map says" in listing.getvalue()

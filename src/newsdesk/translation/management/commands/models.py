@@ -57,13 +57,18 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{'pair':<8} {'name':<28} {'version':<20} {'size':>9}  writes (tokens of vocabulary)"
         )
+        engine = getattr(settings, "NEWSDESK_TRANSLATION_ENGINE", {})
+        restricting = engine.get("OPTIONS", {}).get("restrict_vocabulary", True)
         for model in models:
             size = f"{model.size() / 1e6:.1f} MB"
-            writes = (
-                "{:,} of {:,}".format(*model.output_vocabulary)
-                if model.output_vocabulary
-                else "all"
-            )
+            if model.output_vocabulary:
+                writes = "{:,} of {:,}".format(*model.output_vocabulary)
+                if not restricting:
+                    writes += " (not used: NEWSDESK_MT_RESTRICT_VOCABULARY=false)"
+            elif (model.path / modelstore.VOCABULARY_MAP).exists():
+                writes = "as its own vocabulary map says"
+            else:
+                writes = "all"
             self.stdout.write(
                 f"{model.pair:<8} {model.name:<28} {model.version:<20} {size:>9}  {writes}"
             )
