@@ -1,0 +1,163 @@
+"""`newsdesk editions retranslate`: translate editions again, e.g. after a model upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
+
+from newsdesk.editions import workflow
+from newsdesk.editions.models import Edition
+from newsdesk.newsroom.models import Article
+from newsdesk.translation.engines import get_engine
+
+sleep = time.sleep  # between looks at the queue (a test stands in for the worker here)
+
+# How long the queue may stand still before the command says that no worker seems to run.
+QUIET_SECONDS = 60
+
+
+class Command(BaseCommand):
+    help = (
+        "Translate the editions of published articles again with the current engine and "
+        "model (post-edited segments are kept), with a progress bar."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="action", required=True)
+        again = commands.add_parser(
+            "retranslate",
+            help="translate editions again (all, or those of some languages, sections or "
+            "an older model)",
+        )
+        again.add_argument(
+            "--language", action="append", default=[], help="only editions in this language"
+        )
+        again.add_argument(
+            "--section", action="append", default=[], help="only articles of this section (slug)"
+        )
+        again.add_argument(
+            "--outdated",
+            action="store_true",
+            help="only editions made by another engine or model than the one now configured",
+        )
+        again.add_argument("--dry-run", action="store_true", help="say what would be done")
+        mode = again.add_mutually_exclusive_group()
+        mode.add_argument(
+            "--here", action="store_true", help="translate in this process, not by the worker"
+        )
+        mode.add_argument(
+            "--no-wait", action="store_true", help="queue them for the worker and return"
+        )
+        again.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        editions = self._select(options)
+        if not editions:
+            self.stdout.write("No editions to translate again.")
+            return
+        by_language = Counter(edition.language for edition in editions)
+        summary = ", ".join(f"{n} in {code}" for code, n in sorted(by_language.items()))
+        if options["dry_run"]:
+            self.stdout.write(f"Would translate {len(editions)} editions again: {summary}.")
+            return
+        self.stdout.write(f"Translating {len(editions)} editions again: {summary}.")
+        if options["here"]:
+            self._here(editions)
+        else:
+            for edition in editions:
+                workflow.retranslate(edition)
+            if options["no_wait"]:
+                self.stdout.write(f"Queued for the worker ({len(editions)} editions).")
+                return
+            self._follow([edition.pk for edition in editions], options["poll"])
+        self._report([edition.pk for edition in editions])
+
+    def _select(self, options: dict[str, Any]) -> list[Edition]:
+        known = {code for code, _name in settings.LANGUAGES}
+        for code in options["language"]:
+            if code not in known:
+                languages = ", ".join(sorted(known))
+                raise CommandError(f"unknown language {code!r}: the site's are {languages}")
+        editions: QuerySet[Edition] = Edition.objects.filter(
+            article__status=Article.Status.PUBLISHED
+        ).select_related("article__section")
+        if options["language"]:
+            editions = editions.filter(language__in=options["language"])
+        if options["section"]:
+            editions = editions.filter(article__section__slug__in=options["section"])
+            found = set(editions.values_list("article__section__slug", flat=True))
+            missing = sorted(set(options["section"]) - found)
+            if missing:
+                raise CommandError(f"no editions in section(s): {', '.join(missing)}")
+        chosen = list(editions.order_by("article_id", "language"))
+        if options["outdated"]:
+            engine = get_engine()
+            current: dict[tuple[str, str], str | None] = {}
+            for edition in chosen:
+                pair = (edition.article.language, edition.language)
+                if pair not in current:
+                    current[pair] = (
+                        engine.model_version(*pair) if engine.can_translate(*pair) else None
+                    )
+            unavailable = sorted(f"{a}-{b}" for (a, b), version in current.items() if not version)
+            if unavailable:
+                self.stdout.write(
+                    f"Left as they are: the engine cannot translate {', '.join(unavailable)} "
+                    "now (install a model: newsdesk models install PAIR)."
+                )
+            chosen = [
+                edition
+                for edition in chosen
+                if current[(edition.article.language, edition.language)] is not None
+                and edition.model_version != current[(edition.article.language, edition.language)]
+            ]
+        return chosen
+
+    def _bar(self, total: int) -> Any:
+        from tqdm import tqdm
+
+        return tqdm(total=total, unit="edition", file=self.stderr, mininterval=0.2)
+
+    def _here(self, editions: list[Edition]) -> None:
+        with self._bar(len(editions)) as bar:
+            for edition in editions:
+                workflow.retranslate(edition)
+                workflow.run_translation(edition.pk)
+                bar.update(1)
+
+    def _follow(self, ids: list[int], poll: float) -> None:
+        """A progress bar until the worker has done them all (Ctrl+C stops watching only)."""
+        last_change = time.monotonic()
+        warned = False
+        with self._bar(len(ids)) as bar:
+            try:
+                while True:
+                    done = Edition.objects.filter(pk__in=ids, queued=False).count()
+                    if done != bar.n:
+                        bar.update(done - bar.n)
+                        last_change = time.monotonic()
+                    if done == len(ids):
+                        return
+                    if not warned and time.monotonic() - last_change > QUIET_SECONDS:
+                        bar.write(
+                            "Nothing has moved for a minute: is `newsdesk worker` running? "
+                            "(Or use --here to translate in this process.)"
+                        )
+                        warned = True
+                    sleep(poll)
+            except KeyboardInterrupt:
+                bar.write("Stopped watching; the worker goes on with the rest.")
+
+    def _report(self, ids: list[int]) -> None:
+        states = Counter(Edition.objects.filter(pk__in=ids).values_list("state", flat=True))
+        labels = dict(Edition.State.choices)
+        parts = [f"{n} {labels.get(state, state)}" for state, n in sorted(states.items())]
+        self.stdout.write(self.style.SUCCESS("Now: " + ", ".join(parts) + "."))
+        if states.get(Edition.State.FAILED):
+            self.stdout.write("The failed ones show their error in the back office (Editions).")
