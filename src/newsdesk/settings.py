@@ -137,6 +137,9 @@ if _task_backend not in _task_backends and "." not in _task_backend:
         f"TASK_BACKEND={_task_backend!r}: use database, immediate, dummy or a dotted path"
     )
 TASKS = {"default": {"BACKEND": _task_backends.get(_task_backend, _task_backend)}}
+# A task marked running for longer than this belonged to a worker that was killed: the next
+# worker to start queues it again (newsdesk worker --stale-after).
+NEWSDESK_TASK_STALE_SECONDS = env_int("NEWSDESK_TASK_STALE_SECONDS", 600, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
