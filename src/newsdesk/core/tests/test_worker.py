@@ -14,7 +14,9 @@ from newsdesk.community import actions
 from newsdesk.community.tasks import notify_reply
 from newsdesk.newsroom.testing import make_article
 
-pytestmark = pytest.mark.django_db
+# The worker closes connections between tasks, as a long-running process must: it needs
+# committed data, not a test's open transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_reply_mail_a_killed_worker_left_running_is_sent_by_the_next(users, settings):
