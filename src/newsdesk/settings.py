@@ -109,10 +109,18 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory by default; CACHE_URL=redis://host:6379/0 for several processes.
+# Cache: local memory by default, except the login and sign-up throttles, which all server
+# processes share through a database table (newsdesk.core.cache); CACHE_URL=redis://host:6379/0
+# for one cache shared by all processes.
 _cache_url = env_str("CACHE_URL", "locmem://")
 if _cache_url.startswith("locmem://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "newsdesk.core.cache.LocalCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "core_shared_cache",
+        },
+    }
 elif _cache_url.startswith("dummy://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 elif _cache_url.startswith(("redis://", "rediss://")):
@@ -274,6 +282,7 @@ COMMUNITY_ALLOWED_ORIGINS = env_list("COMMUNITY_ALLOWED_ORIGINS", [])
 TRUSTED_PROXIES = env_int(
     "TRUSTED_PROXIES", env_int("COMMUNITY_TRUSTED_PROXIES", 0, minimum=0), minimum=0
 )
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES  # the login throttles count the same address
 
 
 # Machine translation (newsdesk.translation): the engine, installed models and the HTTP API.

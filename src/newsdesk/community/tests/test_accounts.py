@@ -95,6 +95,28 @@ def test_failed_logins_are_throttled_per_account(client):
     assert "Zu viele gescheiterte Anmeldeversuche" in response.content.decode()
 
 
+def test_the_login_throttle_is_shared_by_all_server_processes(client):
+    """Each server process has its own local memory; the throttle's counts must not live
+    there. Emptying this process's cache between attempts, as if each attempt reached
+    another process, still ends in the throttle."""
+    from django.core.cache import cache, caches
+
+    sign_up(client)
+    client.post(confirmation_link(mail.outbox[0]))
+    client.post("/de/accounts/logout/")
+    for _attempt in range(5):
+        client.post("/de/accounts/login/", {"login": "neu@example.org", "password": "falsch"})
+        cache.clear()  # another process: nothing of this one's memory
+    response = client.post(
+        "/de/accounts/login/", {"login": "neu@example.org", "password": "ein sehr gutes Passwort"}
+    )
+    assert "_auth_user_id" not in client.session
+    assert "Zu viele gescheiterte Anmeldeversuche" in response.content.decode()
+    # The counts are in the database cache, under allauth's key; other entries stay local.
+    cache.set("community:something", 1)
+    assert caches["shared"].get("community:something") is None
+
+
 def test_password_reset_sends_a_link_that_sets_a_new_password(client):
     sign_up(client)
     client.post(confirmation_link(mail.outbox[0]))
