@@ -119,6 +119,9 @@ if _cache_url.startswith("locmem://"):
         "shared": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "core_shared_cache",
+            # Never cull live throttle entries to make room (Django's default is 300 rows);
+            # newsdesk worker deletes the expired ones.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         },
     }
 elif _cache_url.startswith("dummy://"):
@@ -145,9 +148,9 @@ if _task_backend not in _task_backends and "." not in _task_backend:
         f"TASK_BACKEND={_task_backend!r}: use database, immediate, dummy or a dotted path"
     )
 TASKS = {"default": {"BACKEND": _task_backends.get(_task_backend, _task_backend)}}
-# A task marked running for longer than this belonged to a worker that was killed: the next
-# worker to start queues it again (newsdesk worker --stale-after).
-NEWSDESK_TASK_STALE_SECONDS = env_int("NEWSDESK_TASK_STALE_SECONDS", 600, minimum=1)
+# A task marked running for longer than this belonged to a worker that was killed: a running
+# worker queues it again (checked at its start and every minute; newsdesk worker --stale-after).
+NEWSDESK_TASK_STALE_SECONDS = env_int("NEWSDESK_TASK_STALE_SECONDS", 600, minimum=30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -259,6 +262,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Login throttling: failed logins per IP and per account, sign-ups and resets per IP.
+ACCOUNT_ADAPTER = "newsdesk.community.accounts.AccountAdapter"  # addresses as core.net reads them
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -282,7 +286,6 @@ COMMUNITY_ALLOWED_ORIGINS = env_list("COMMUNITY_ALLOWED_ORIGINS", [])
 TRUSTED_PROXIES = env_int(
     "TRUSTED_PROXIES", env_int("COMMUNITY_TRUSTED_PROXIES", 0, minimum=0), minimum=0
 )
-ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES  # the login throttles count the same address
 
 
 # Machine translation (newsdesk.translation): the engine, installed models and the HTTP API.

@@ -81,12 +81,18 @@ def _edition_for(article: Article, language: str) -> Edition:
 
 
 def request_editions(
-    article: Article, *, force: bool = False, languages: list[str] | None = None
+    article: Article,
+    *,
+    force: bool = False,
+    languages: list[str] | None = None,
+    enqueue: bool = True,
 ) -> list[Edition]:
     """After the original was published or changed: queue a translation per target language.
 
     Readers keep seeing a visible edition until its re-translation is complete; with
     ``force`` (a newer model) the edition is translated again even if the original is the same.
+    ``enqueue=False`` marks the editions without sending tasks to the worker (the caller runs
+    ``run_translation`` itself).
     """
     if not article.is_published:
         return []
@@ -114,7 +120,8 @@ def request_editions(
             edition.save()
             if edition.is_visible:
                 transaction.on_commit(cache.invalidate)
-            _enqueue_on_commit(edition.pk)
+            if enqueue:
+                _enqueue_on_commit(edition.pk)
         editions.append(edition)
     return editions
 
@@ -511,10 +518,11 @@ def approve_edition(edition: Edition, acting_user: Any) -> Edition:
     return edition
 
 
-def retranslate(edition: Edition) -> Edition:
-    """Translate again with the current engine and model (corrections are kept)."""
+def retranslate(edition: Edition, *, enqueue: bool = True) -> Edition:
+    """Translate again with the current engine and model (corrections are kept); with
+    ``enqueue=False`` the caller runs the translation itself."""
     article = edition.article
     if not article.is_published:
         raise ValidationError(_("The original is not published."))
-    request_editions(article, force=True, languages=[edition.language])
+    request_editions(article, force=True, languages=[edition.language], enqueue=enqueue)
     return Edition.objects.get(pk=edition.pk)

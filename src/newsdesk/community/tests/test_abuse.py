@@ -9,7 +9,6 @@ import sys
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
 
 from newsdesk.community import actions, clock
 from newsdesk.community.models import Comment
@@ -83,10 +82,12 @@ def test_per_ip_limit_across_accounts(client_for, article, settings):
     assert "Aus Ihrem Netz" in refusal(response)
 
 
-@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}})
 def test_limits_hold_without_a_shared_cache_and_their_windows_slide(users, article, settings):
     """The limits count stored comments, not a per-process cache: with a cache that keeps
     nothing (as another server process's local memory would be) they still hold."""
+    # Through pytest-django's fixture, not override_settings as a decorator: the two undo
+    # their changes in the wrong order and would leave this cache to later tests.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     settings.COMMUNITY_ACCOUNT_BURST = 3
     conversation = actions.conversation_for_article(article)
     start = clock.now()

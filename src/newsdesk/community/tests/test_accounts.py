@@ -112,9 +112,38 @@ def test_the_login_throttle_is_shared_by_all_server_processes(client):
     )
     assert "_auth_user_id" not in client.session
     assert "Zu viele gescheiterte Anmeldeversuche" in response.content.decode()
-    # The counts are in the database cache, under allauth's key; other entries stay local.
+    # The counts are in the database cache under keyed hashes (allauth's keys name the
+    # address); other entries stay local.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM core_shared_cache")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert stored and all("127.0.0.1" not in key and ":h:" in key for key in stored)
     cache.set("community:something", 1)
     assert caches["shared"].get("community:something") is None
+
+
+def test_login_behind_proxies_counts_the_address_the_rest_of_the_site_counts(client, settings):
+    """allauth counts failed logins per address the way newsdesk.core.net reads it: behind
+    one trusted proxy, two readers behind it are two addresses, and a request with fewer
+    X-Forwarded-For entries than proxies still works (allauth's own reading answers 500)."""
+    settings.TRUSTED_PROXIES = 1
+
+    def attempt(number: int, address: str):
+        return client.post(
+            "/de/accounts/login/",
+            {"login": f"niemand{number}@example.org", "password": "falsch"},
+            HTTP_X_FORWARDED_FOR=address,
+            REMOTE_ADDR="10.0.0.1",
+        )
+
+    for number in range(10):  # login_failed: 10 a minute per address
+        assert "Zu viele" not in attempt(number, "203.0.113.7").content.decode()
+    assert "Zu viele" in attempt(10, "203.0.113.7").content.decode()
+    assert "Zu viele" not in attempt(11, "198.51.100.4").content.decode()
+    settings.TRUSTED_PROXIES = 2
+    assert attempt(12, "198.51.100.4").status_code == 200
 
 
 def test_password_reset_sends_a_link_that_sets_a_new_password(client):

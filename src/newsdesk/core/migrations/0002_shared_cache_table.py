@@ -1,6 +1,6 @@
 """The table of the database cache that all server processes share (newsdesk.core.cache)."""
 
-from django.core.management.commands.createcachetable import Command as CreateCacheTable
+from django.core.management import call_command
 from django.db import migrations
 
 TABLE = "core_shared_cache"
@@ -9,9 +9,7 @@ TABLE = "core_shared_cache"
 def create(apps, schema_editor):
     # Made whatever CACHE_URL is now, so that switching from Redis to the default later
     # finds it; createcachetable leaves an existing table alone.
-    command = CreateCacheTable()
-    command.verbosity = 0
-    command.create_table(schema_editor.connection.alias, TABLE, dry_run=False)
+    call_command("createcachetable", TABLE, database=schema_editor.connection.alias, verbosity=0)
 
 
 def drop(apps, schema_editor):

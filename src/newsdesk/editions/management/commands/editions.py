@@ -5,21 +5,28 @@ from __future__ import annotations
 import argparse
 import time
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.db.models import QuerySet
 
 from newsdesk.editions import workflow
 from newsdesk.editions.models import Edition
 from newsdesk.newsroom.models import Article
-from newsdesk.translation.engines import get_engine
+from newsdesk.translation.engines import EngineError, TranslationEngine, get_engine
 
 sleep = time.sleep  # between looks at the queue (a test stands in for the worker here)
 
-# How long the queue may stand still before the command says that no worker seems to run.
+# How long the queue may stand still before the command says so.
 QUIET_SECONDS = 60
+CHUNK = 5000  # editions per query when following a large run
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
 
 
 class Command(BaseCommand):
@@ -56,6 +63,7 @@ class Command(BaseCommand):
         )
         again.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
 
+    @no_translations  # the command speaks English; the site's language is for its pages
     def handle(self, *args: Any, **options: Any) -> None:
         editions = self._select(options)
         if not editions:
@@ -67,16 +75,24 @@ class Command(BaseCommand):
             self.stdout.write(f"Would translate {len(editions)} editions again: {summary}.")
             return
         self.stdout.write(f"Translating {len(editions)} editions again: {summary}.")
+        ids = [edition.pk for edition in editions]
         if options["here"]:
             self._here(editions)
         else:
-            for edition in editions:
-                workflow.retranslate(edition)
-            if options["no_wait"]:
-                self.stdout.write(f"Queued for the worker ({len(editions)} editions).")
+            queued = self._queue(editions)
+            if options["no_wait"] or queued < len(editions):
+                self.stdout.write(f"Queued for the worker: {queued} of {len(editions)} editions.")
+                if queued < len(editions):
+                    raise CommandError("stopped before all editions were queued")
                 return
-            self._follow([edition.pk for edition in editions], options["poll"])
-        self._report([edition.pk for edition in editions])
+            self._follow(ids, options["poll"])
+        self._report(ids)
+
+    def _engine(self) -> TranslationEngine:
+        try:
+            return get_engine()
+        except EngineError as exc:
+            raise CommandError(f"the translation engine is not usable: {exc}") from None
 
     def _select(self, options: dict[str, Any]) -> list[Edition]:
         known = {code for code, _name in settings.LANGUAGES}
@@ -96,26 +112,30 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"no editions in section(s): {', '.join(missing)}")
         chosen = list(editions.order_by("article_id", "language"))
-        if options["outdated"]:
-            engine = get_engine()
-            current: dict[tuple[str, str], str | None] = {}
+        # What the engine would use now for each pair (None: it cannot translate the pair).
+        engine = self._engine()
+        current: dict[tuple[str, str], str | None] = {}
+        try:
             for edition in chosen:
                 pair = (edition.article.language, edition.language)
                 if pair not in current:
                     current[pair] = (
                         engine.model_version(*pair) if engine.can_translate(*pair) else None
                     )
-            unavailable = sorted(f"{a}-{b}" for (a, b), version in current.items() if not version)
-            if unavailable:
-                self.stdout.write(
-                    f"Left as they are: the engine cannot translate {', '.join(unavailable)} "
-                    "now (install a model: newsdesk models install PAIR)."
-                )
+        except EngineError as exc:
+            raise CommandError(f"the translation engine is not usable: {exc}") from None
+        unavailable = sorted(f"{a}-{b}" for (a, b), version in current.items() if not version)
+        if unavailable:
+            self.stdout.write(
+                f"Left as they are: the engine cannot translate {', '.join(unavailable)} now "
+                "(install a model: newsdesk models install PAIR)."
+            )
+        chosen = [e for e in chosen if current[(e.article.language, e.language)] is not None]
+        if options["outdated"]:
             chosen = [
                 edition
                 for edition in chosen
-                if current[(edition.article.language, edition.language)] is not None
-                and edition.model_version != current[(edition.article.language, edition.language)]
+                if edition.model_version != current[(edition.article.language, edition.language)]
             ]
         return chosen
 
@@ -124,12 +144,32 @@ class Command(BaseCommand):
 
         return tqdm(total=total, unit="edition", file=self.stderr, mininterval=0.2)
 
-    def _here(self, editions: list[Edition]) -> None:
-        with self._bar(len(editions)) as bar:
+    def _queue(self, editions: list[Edition]) -> int:
+        queued = 0
+        try:
             for edition in editions:
                 workflow.retranslate(edition)
-                workflow.run_translation(edition.pk)
-                bar.update(1)
+                queued += 1
+        except KeyboardInterrupt:
+            self.stdout.write("Interrupted while queuing.")
+        return queued
+
+    def _here(self, editions: list[Edition]) -> None:
+        outcomes: Counter[str] = Counter()
+        with self._bar(len(editions)) as bar:
+            try:
+                for edition in editions:
+                    workflow.retranslate(edition, enqueue=False)
+                    outcomes[workflow.run_translation(edition.pk)] += 1
+                    bar.update(1)
+            except KeyboardInterrupt:
+                bar.write(
+                    f"Interrupted after {bar.n} of {len(editions)}; the one under way is "
+                    "finished by a worker once its claim runs out."
+                )
+        self.stdout.write(
+            "Outcomes: " + ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items())) + "."
+        )
 
     def _follow(self, ids: list[int], poll: float) -> None:
         """A progress bar until the worker has done them all (Ctrl+C stops watching only)."""
@@ -138,16 +178,27 @@ class Command(BaseCommand):
         with self._bar(len(ids)) as bar:
             try:
                 while True:
-                    done = Edition.objects.filter(pk__in=ids, queued=False).count()
+                    done = sum(
+                        Edition.objects.filter(pk__in=chunk, queued=False).count()
+                        for chunk in _chunks(ids)
+                    )
                     if done != bar.n:
                         bar.update(done - bar.n)
                         last_change = time.monotonic()
                     if done == len(ids):
                         return
                     if not warned and time.monotonic() - last_change > QUIET_SECONDS:
+                        waiting = sum(
+                            Edition.objects.filter(pk__in=chunk, queued=True)
+                            .exclude(error="")
+                            .count()
+                            for chunk in _chunks(ids)
+                        )
                         bar.write(
                             "Nothing has moved for a minute: is `newsdesk worker` running? "
-                            "(Or use --here to translate in this process.)"
+                            f"({waiting} of the rest wait for a retry or a model: their error "
+                            "is in the back office. Ctrl+C stops watching; --here translates "
+                            "in this process.)"
                         )
                         warned = True
                     sleep(poll)
@@ -155,9 +206,18 @@ class Command(BaseCommand):
                 bar.write("Stopped watching; the worker goes on with the rest.")
 
     def _report(self, ids: list[int]) -> None:
-        states = Counter(Edition.objects.filter(pk__in=ids).values_list("state", flat=True))
-        labels = dict(Edition.State.choices)
-        parts = [f"{n} {labels.get(state, state)}" for state, n in sorted(states.items())]
-        self.stdout.write(self.style.SUCCESS("Now: " + ", ".join(parts) + "."))
-        if states.get(Edition.State.FAILED):
-            self.stdout.write("The failed ones show their error in the back office (Editions).")
+        states: Counter[str] = Counter()
+        waiting = 0
+        for chunk in _chunks(ids):
+            states.update(Edition.objects.filter(pk__in=chunk).values_list("state", flat=True))
+            waiting += Edition.objects.filter(pk__in=chunk, queued=True).count()
+        parts = [f"{n} {state}" for state, n in sorted(states.items())]
+        line = "Now: " + ", ".join(parts) + (f" ({waiting} still queued)" if waiting else "") + "."
+        failed = states.get(Edition.State.FAILED, 0)
+        if failed or waiting:
+            self.stdout.write(line)
+            raise CommandError(
+                f"{failed} failed and {waiting} are not done: their errors are in the back "
+                "office (Translated editions)."
+            )
+        self.stdout.write(self.style.SUCCESS(line))

@@ -1,0 +1,20 @@
+"""How allauth sees newsdesk: the reader's address is the one every other limit counts."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from newsdesk.core.net import client_ip
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address behind ``TRUSTED_PROXIES`` proxies, as ``newsdesk.core.net`` reads it
+        (allauth's own reading fails with an error when X-Forwarded-For has fewer entries
+        than proxies; this one falls back to the connection's address)."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine the client's address")
+        return address
