@@ -66,7 +66,8 @@ def test_published_article_gets_an_english_edition(live_server, page, users, set
     assert page.get_by_role("link", name="The Mayor said today").first.is_visible()
 
 
-def test_reader_shows_a_comment_in_english(live_server, page, users, settings):
+def _german_comment(live_server, users, settings, slug: str):
+    """A German reader comment under a new article, with the dummy engine configured."""
     from newsdesk.community.actions import conversation_for_article
     from newsdesk.community.models import Comment
     from newsdesk.newsroom.testing import make_article
@@ -76,15 +77,19 @@ def test_reader_shows_a_comment_in_english(live_server, page, users, settings):
         "OPTIONS": {"version": "browser"},
     }
     settings.SITE_URL = live_server.url
-    article = make_article(headline="Die Stadt", slug="stadt-kommentar")
-    Comment.objects.create(
+    article = make_article(headline="Die Stadt", slug=slug)
+    return Comment.objects.create(
         conversation=conversation_for_article(article),
         author=users["reader"],
         language="de",
         text="Die Schule ist neu.",
         html="<p>Die Schule ist neu.</p>",
-        text_digest="browser",
+        text_digest=f"browser-{slug}",
     )
+
+
+def test_reader_shows_a_comment_in_english(live_server, page, users, settings):
+    _german_comment(live_server, users, settings, "stadt-kommentar")
     page.goto(f"{live_server.url}/en/politik/stadt-kommentar/")
     comment = page.locator("li.comment").first
     assert comment.inner_text().count("Die Schule ist neu.") == 1
@@ -101,24 +106,7 @@ def test_reader_shows_a_comment_in_english(live_server, page, users, settings):
 def test_reader_shows_a_comment_in_english_on_its_permalink_page(
     live_server, page, users, settings
 ):
-    from newsdesk.community.actions import conversation_for_article
-    from newsdesk.community.models import Comment
-    from newsdesk.newsroom.testing import make_article
-
-    settings.NEWSDESK_TRANSLATION_ENGINE = {
-        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
-        "OPTIONS": {"version": "browser"},
-    }
-    settings.SITE_URL = live_server.url
-    article = make_article(headline="Die Stadt", slug="stadt-permalink")
-    comment = Comment.objects.create(
-        conversation=conversation_for_article(article),
-        author=users["reader"],
-        language="de",
-        text="Die Schule ist neu.",
-        html="<p>Die Schule ist neu.</p>",
-        text_digest="browser-permalink",
-    )
+    comment = _german_comment(live_server, users, settings, "stadt-permalink")
     page.goto(f"{live_server.url}/en/community/comments/{comment.pk}/")
     item = page.locator(f"li#c-{comment.pk}")
     assert item.inner_text().count("Die Schule ist neu.") == 1

@@ -342,18 +342,22 @@ def write_vocabulary_map(directory: Path) -> tuple[int, int] | None:
     if found is None:
         return None
     candidates, size = found
-    # A name of its own per writer: two processes loading the same old model at once must
-    # not write into one temporary file.
-    handle, partial = tempfile.mkstemp(prefix=f".{VOCABULARY_MAP}.", dir=directory)
+    _replace_atomically(path, "\t" + " ".join(candidates) + "\n")
+    return len(candidates), size
+
+
+def _replace_atomically(path: Path, text: str) -> None:
+    """Write ``path`` through a temporary file of its own beside it and a rename: a reader
+    never sees half, and two processes writing at once do not share a temporary file."""
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write("\t" + " ".join(candidates) + "\n")
+            out.write(text)
         os.chmod(partial, 0o644)
         os.replace(partial, path)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
-    return len(candidates), size
 
 
 def record_vocabulary_map(model: InstalledModel, written: tuple[int, int]) -> None:
@@ -363,15 +367,7 @@ def record_vocabulary_map(model: InstalledModel, written: tuple[int, int]) -> No
     data = json.loads(manifest_path.read_text(encoding="utf-8"))
     data["output_vocabulary"] = list(written)
     data.setdefault("files", {})[VOCABULARY_MAP] = sha256_file(model.path / VOCABULARY_MAP)
-    handle, partial = tempfile.mkstemp(prefix=f".{MANIFEST}.", dir=model.path)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(json.dumps(data, indent=2))
-        os.chmod(partial, 0o644)
-        os.replace(partial, manifest_path)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
+    _replace_atomically(manifest_path, json.dumps(data, indent=2))
 
 
 def _languages_from_readme(release_dir: Path) -> tuple[str, str] | None:

@@ -204,13 +204,18 @@ class LibreTranslateEngine(HttpEngine):
         self.check_pair(source, target)
         if not segments:
             return []
-        body: dict[str, Any] = {"q": segments, "source": source, "target": target, "format": "text"}
-        if self.api_key:
-            body["api_key"] = self.api_key
-        data = self._json(self._request("POST", "/translate", json=body))
+        data = self._json(
+            self._request("POST", "/translate", json=self._body(segments, source, target))
+        )
         if not isinstance(data, dict) or "translatedText" not in data:
             raise EngineError(f"LibreTranslate answered without translatedText: {str(data)[:200]}")
         return self._check_count(data["translatedText"], segments)
+
+    def _body(self, segments: list[str], source: str, target: str) -> dict[str, Any]:
+        body: dict[str, Any] = {"q": segments, "source": source, "target": target, "format": "text"}
+        if self.api_key:
+            body["api_key"] = self.api_key
+        return body
 
     def translate_alternatives(
         self, segments: list[str], source: str, target: str, count: int
@@ -220,15 +225,7 @@ class LibreTranslateEngine(HttpEngine):
         self.check_pair(source, target)
         if not segments or count < 1:
             return [[] for _segment in segments]
-        body: dict[str, Any] = {
-            "q": segments,
-            "source": source,
-            "target": target,
-            "format": "text",
-            "alternatives": count,
-        }
-        if self.api_key:
-            body["api_key"] = self.api_key
+        body = {**self._body(segments, source, target), "alternatives": count}
         data = self._json(self._request("POST", "/translate", json=body))
         if not isinstance(data, dict) or "alternatives" not in data:
             return [[] for _segment in segments]
