@@ -1,0 +1,1 @@
+"""Moderation: screening of comments, the moderators' workspace, sanctions and the classifier."""
