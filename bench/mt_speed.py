@@ -251,8 +251,8 @@ def worker_pipeline(args: argparse.Namespace) -> dict[str, Any]:
     from newsdesk.translation.checks import detect
     from newsdesk.translation.engines import TranslationEngine
     from newsdesk.translation.engines.ctranslate2 import CTranslate2Engine
-    from newsdesk.translation.markup import split_field
     from newsdesk.translation.pipeline import translate_document
+    from newsdesk.translation.segmentation import split_field
 
     class Instant(TranslationEngine):
         name = "instant"

@@ -110,12 +110,12 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: local memory by default, except the login and sign-up throttles, which all server
-# processes share through a database table (newsdesk.core.cache); CACHE_URL=redis://host:6379/0
+# processes share through a database table (newsdesk.core.cache_backends); CACHE_URL=redis://host:6379/0
 # for one cache shared by all processes.
 _cache_url = env_str("CACHE_URL", "locmem://")
 if _cache_url.startswith("locmem://"):
     CACHES = {
-        "default": {"BACKEND": "newsdesk.core.cache.LocalCache"},
+        "default": {"BACKEND": "newsdesk.core.cache_backends.LocalCache"},
         "shared": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "core_shared_cache",

@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from newsdesk.community import clock, hours, signals, text
+from newsdesk.community import clock, comment_text, hours, signals
 from newsdesk.community.models import (
     Comment,
     CommentRevision,
@@ -199,7 +199,7 @@ def profile_for(user: Any) -> Profile:
 
 
 def check_text(raw: str) -> str:
-    cleaned = text.normalise(raw or "")
+    cleaned = comment_text.normalise(raw or "")
     if not cleaned:
         raise CommentRefused("empty", _("Write something before you send your comment."))
     limit = settings.COMMUNITY_COMMENT_MAX_LENGTH
@@ -392,7 +392,7 @@ def do_post_comment(
     state = hours.opening_state(conversation)
     if not state.can_post:
         raise CommentRefused("closed", state.message, status=403)
-    digest = text.digest(cleaned)
+    digest = comment_text.digest(cleaned)
     draft = Draft(conversation, acting_user, cleaned, parent, language, ip_address)
     for screen in comment_screeners:
         screen(draft)
@@ -411,7 +411,7 @@ def do_post_comment(
             author=acting_user,
             language=language,
             text=draft.text,
-            html=text.render(draft.text),
+            html=comment_text.render(draft.text),
             text_digest=digest,
             created_at=now,
             ip_address=ip_address,
@@ -474,8 +474,8 @@ def do_edit_comment(comment: Comment, *, text_value: str, acting_user: Any) -> C
             replaced_at=now,
         )
         comment.text = cleaned
-        comment.html = text.render(cleaned)
-        comment.text_digest = text.digest(cleaned)
+        comment.html = comment_text.render(cleaned)
+        comment.text_digest = comment_text.digest(cleaned)
         comment.edited_at = now
         comment.save(update_fields=["text", "html", "text_digest", "edited_at"])
         _bump(comment.conversation_id)
@@ -559,7 +559,7 @@ def do_update_profile(
 
 
 def check_display_name(raw: str, *, exclude_user: Any = None) -> str:
-    name = text.normalise(raw or "").replace("\n", " ")
+    name = comment_text.normalise(raw or "").replace("\n", " ")
     if len(name) < 3:
         raise CommentRefused("bad_name", _("A display name needs at least 3 characters."))
     if len(name) > DISPLAY_NAME_MAX:

@@ -12,8 +12,8 @@ from django.utils import translation
 from newsdesk.editions.models import Edition
 from newsdesk.editions.source import BLOCK_PARTS, part_text
 from newsdesk.newsroom import localization, seo
+from newsdesk.newsroom.inline_html import strip_tags_text
 from newsdesk.newsroom.localization import ArticleDisplay
-from newsdesk.newsroom.markup import strip_tags_text
 from newsdesk.newsroom.models import Article
 from newsdesk.newsroom.views import article_context
 

@@ -23,13 +23,13 @@ from django.utils.translation import gettext as _
 
 from newsdesk.editions.models import Edition, EditionSegment, review_first
 from newsdesk.editions.source import fingerprint, source_fields, target_languages
-from newsdesk.newsroom import cache
-from newsdesk.newsroom.markup import clean_inline_html
+from newsdesk.newsroom import page_cache
+from newsdesk.newsroom.inline_html import clean_inline_html
 from newsdesk.newsroom.models import Article, Block
 from newsdesk.translation import memory
 from newsdesk.translation.engines import TranslationEngine, UnsupportedLanguagePair
-from newsdesk.translation.markup import Segment, restore, split_field
 from newsdesk.translation.pipeline import glossary_for, translate_document
+from newsdesk.translation.segmentation import Segment, restore, split_field
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def request_editions(
             edition.error = ""
             edition.save()
             if edition.is_visible:
-                transaction.on_commit(cache.invalidate)
+                transaction.on_commit(page_cache.invalidate)
             if enqueue:
                 _enqueue_on_commit(edition.pk)
         editions.append(edition)
@@ -283,7 +283,7 @@ def _publish(edition: Edition, segments: list[EditionSegment], *, reviewed: bool
     edition.content_fingerprint = edition.source_fingerprint
     edition.content_published_at = timezone.now()
     edition.content_reviewed = reviewed
-    transaction.on_commit(cache.invalidate)
+    transaction.on_commit(page_cache.invalidate)
 
 
 def run_translation(edition_id: int, engine: TranslationEngine | None = None) -> str:

@@ -10,4 +10,4 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self) -> None:
-        from newsdesk.newsroom import cache, demo, tasks  # noqa: F401  (signals, demo, tasks)
+        from newsdesk.newsroom import demo, page_cache, tasks  # noqa: F401  (signals, demo, tasks)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from newsdesk.newsroom.markup import strip_tags_text
+from newsdesk.newsroom.inline_html import strip_tags_text
 
 PART_ORDER = (
     "kicker",

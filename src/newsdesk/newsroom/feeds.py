@@ -13,8 +13,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFee
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from newsdesk.newsroom.inline_html import strip_tags_text
 from newsdesk.newsroom.localization import attach_display
-from newsdesk.newsroom.markup import strip_tags_text
 from newsdesk.newsroom.models import Article, Section, published_articles
 
 FEED_SIZE = 30

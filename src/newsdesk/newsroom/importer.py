@@ -35,7 +35,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from newsdesk.newsroom import actions
-from newsdesk.newsroom.markup import (
+from newsdesk.newsroom.inline_html import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     ALLOWED_URL_SCHEMES,

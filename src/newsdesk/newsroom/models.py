@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from newsdesk.newsroom.markup import clean_inline_html, validate_inline_html
+from newsdesk.newsroom.inline_html import clean_inline_html, validate_inline_html
 
 # First path segments the site uses itself under a language prefix (/de/community/ …); a
 # section with such a slug would shadow those pages or be shadowed by them.

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from newsdesk.newsroom.markup import strip_tags_text
+from newsdesk.newsroom.inline_html import strip_tags_text
 from newsdesk.newsroom.models import Article
 
 # Providers of further language versions of an article (the editions app adds the

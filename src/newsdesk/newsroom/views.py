@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from newsdesk.newsroom import seo
-from newsdesk.newsroom.cache import cached_page
 from newsdesk.newsroom.localization import article_page_for, attach_display
 from newsdesk.newsroom.models import Article, Block, Section, published_articles
+from newsdesk.newsroom.page_cache import cached_page
 
 FRONT_PAGE_LATEST = 12
 FRONT_PAGE_PER_SECTION = 4

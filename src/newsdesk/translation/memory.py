@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from newsdesk.translation.models import MemoryEntry, segment_hash
-from newsdesk.translation.text import normalise_segment
+from newsdesk.translation.sentences import normalise_segment
 
 
 def lookup(

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from newsdesk.translation.text import normalise_segment
+from newsdesk.translation.sentences import normalise_segment
 
 
 def _language_choices() -> list[tuple[str, str]]:

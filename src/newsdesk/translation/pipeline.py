@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from newsdesk.translation import memory
 from newsdesk.translation.checks import Issue, check_segment, placeholder_issue
 from newsdesk.translation.engines import EngineError, TranslationEngine, get_engine
-from newsdesk.translation.markup import (
+from newsdesk.translation.segmentation import (
     FieldLayout,
     GlossaryEntry,
     Segment,
     restore,
     split_field,
 )
-from newsdesk.translation.text import normalise_segment
+from newsdesk.translation.sentences import normalise_segment
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def test_anonymous_reader_is_sent_to_login_and_nothing_is_saved(client, article)
 def test_cached_page_shows_a_new_comment_to_anonymous_readers_immediately(
     client, client_for, article, settings
 ):
-    from newsdesk.newsroom.cache import generation
+    from newsdesk.newsroom.page_cache import generation
 
     settings.NEWSDESK_PAGE_CACHE_SECONDS = 60
     first = client.get(article.get_absolute_url()).content.decode()

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from newsdesk.community import actions, text
+from newsdesk.community import actions, comment_text
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def parse(html: str) -> TagCollector:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_payloads_render_harmlessly(payload):
-    parsed = parse(text.render(text.normalise(payload)))
+    parsed = parse(comment_text.render(comment_text.normalise(payload)))
     for tag, attrs in parsed.tags:
         assert tag in ("p", "br", "a"), tag
         if tag == "a":
@@ -60,7 +60,7 @@ def test_payloads_render_harmlessly(payload):
 
 
 def test_links_are_clickable_with_nofollow_and_text_escaped():
-    html = text.render("Siehe https://example.org/a?b=1&c=2 <b>fett</b>")
+    html = comment_text.render("Siehe https://example.org/a?b=1&c=2 <b>fett</b>")
     assert (
         '<a href="https://example.org/a?b=1&amp;c=2" rel="nofollow ugc noopener noreferrer">'
         in html
@@ -69,20 +69,20 @@ def test_links_are_clickable_with_nofollow_and_text_escaped():
 
 
 def test_rtl_overrides_and_control_characters_are_removed():
-    cleaned = text.normalise("abc\u202edef\u2066ghi\x07")
+    cleaned = comment_text.normalise("abc\u202edef\u2066ghi\x07")
     assert cleaned == "abcdefghi"
 
 
 def test_very_long_words_and_character_walls_are_cut():
     wall = "a" * 5000
-    cleaned = text.normalise(wall)
+    cleaned = comment_text.normalise(wall)
     assert len(cleaned) == 50
     zalgo = "Z" + "\u0301" * 200 + "algo"
-    assert len(text.normalise(zalgo)) <= 10
+    assert len(comment_text.normalise(zalgo)) <= 10
 
 
 def test_paragraphs_and_line_breaks_survive():
-    assert text.render("Eins\nZwei\n\n\n\nDrei") == "<p>Eins<br>Zwei</p><p>Drei</p>"
+    assert comment_text.render("Eins\nZwei\n\n\n\nDrei") == "<p>Eins<br>Zwei</p><p>Drei</p>"
 
 
 def test_payloads_in_the_page_are_escaped(client_for, users, article, settings):

@@ -1,4 +1,4 @@
-"""The table of the database cache that all server processes share (newsdesk.core.cache)."""
+"""The table of the database cache that all server processes share (newsdesk.core.cache_backends)."""
 
 from django.core.management import call_command
 from django.db import migrations

@@ -38,7 +38,7 @@ def test_changed_configuration_gives_another_engine(settings):
         ("dummy", "must be"),
         ({"CLASS": "newsdesk.nothing.Here"}, "cannot import 'newsdesk.nothing.Here'"),
         ({"CLASS": DUMMY, "OPTIONS": {"colour": "red"}}, "bad OPTIONS"),
-        ({"CLASS": "newsdesk.translation.text.normalise_segment"}, "bad OPTIONS"),
+        ({"CLASS": "newsdesk.translation.sentences.normalise_segment"}, "bad OPTIONS"),
         ({"CLASS": "collections.OrderedDict"}, "is not a TranslationEngine"),
     ],
 )

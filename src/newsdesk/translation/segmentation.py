@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Literal
 
-from newsdesk.translation.text import split_sentences
+from newsdesk.translation.sentences import split_sentences
 
 INLINE_TAGS = frozenset(
     "a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span strong sub sup "

@@ -3,7 +3,7 @@ stays escaped, attributes never reach the engine."""
 
 from __future__ import annotations
 
-from newsdesk.translation.markup import GlossaryEntry, restore, split_field
+from newsdesk.translation.segmentation import GlossaryEntry, restore, split_field
 
 LINK = '<a href="https://example.org/?a=1&amp;b=2" title="Mehr &quot;dazu&quot;">'
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.translation.text import normalise_segment, split_sentences
+from newsdesk.translation.sentences import normalise_segment, split_sentences
 
 
 @pytest.mark.parametrize(
