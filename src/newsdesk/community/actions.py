@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from newsdesk.community import clock, comment_text, hours, signals
+from newsdesk.community import comment_text, hours, signals
 from newsdesk.community.models import (
     Comment,
     CommentRevision,
@@ -27,7 +27,7 @@ from newsdesk.community.models import (
     Profile,
     Vote,
 )
-from newsdesk.core import prepared
+from newsdesk.core import clock, prepared
 from newsdesk.core.writelock import write_lock
 from newsdesk.newsroom.models import Article
 

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from newsdesk.community import actions, clock
+from newsdesk.community import actions
 from newsdesk.community.models import Comment
+from newsdesk.core import clock
 from newsdesk.core.hooks import provides_demo_content
 from newsdesk.newsroom.models import Article
 

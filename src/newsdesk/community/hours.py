@@ -11,7 +11,6 @@ from django.conf import settings
 from django.utils import dateformat
 from django.utils.translation import gettext, pgettext
 
-from newsdesk.community import clock
 from newsdesk.community.models import (
     ClosedPeriod,
     Conversation,
@@ -19,6 +18,7 @@ from newsdesk.community.models import (
     ScheduleException,
     SectionPolicy,
 )
+from newsdesk.core import clock
 
 # How far ahead the next opening is looked for; beyond it the function counts as closed.
 HORIZON_DAYS = 21

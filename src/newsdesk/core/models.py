@@ -1,7 +1,9 @@
-"""Core's one table: rate-limit counters that every server process shares."""
+"""Core's tables: rate-limit counters every server process shares, and the audit trail."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,3 +29,85 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @{self.window}: {self.count}"
+
+
+class AuditEvent(models.Model):
+    """One state change, as it happened: who did what to which object, when, from what to what.
+
+    Written only by ``newsdesk.core.audit.record_event``, inside the transaction of the action
+    that made the change, so the row exists exactly when the change does. Rows are never
+    changed or deleted: triggers in the database refuse UPDATE and DELETE (also through raw
+    SQL), except inside ``newsdesk.core.audit.maintenance`` (retention, erasure), which
+    records that it ran.
+    """
+
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    event_type = models.CharField(_("event"), max_length=60, db_index=True)
+    # Who acted; None for the system (worker, importer, demo content). No foreign-key
+    # constraint: deleting an account must not touch (or be blocked by) the trail.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # What was acted on, by type and primary key (as text: keys may be numbers or UUIDs).
+    # The target may be gone later; the row keeps its label as it was.
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("object type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_label = models.CharField(_("object"), max_length=200, blank=True)
+    old_value = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    new_value = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    # A keyed hash of the requester's address where the action came from a request
+    # (``newsdesk.core.audit.address_hash``): comparable between rows, never readable.
+    address_hash = models.CharField(_("address (hashed)"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="core_audit_target")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.event_type} {self.target_label}"
+
+
+class AuditMaintenance(models.Model):
+    """A run of the one path that may change or delete audit rows (retention, erasure).
+
+    The row is written before the guard is lifted and stays; together with the audit event
+    ``audit.maintenance`` it shows who lifted the guard, when, why and how many rows changed.
+    """
+
+    started_at = models.DateTimeField(_("started"))
+    reason = models.CharField(_("reason"), max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    rows_changed = models.PositiveIntegerField(_("rows changed"), default=0)
+    # True only inside the maintenance transaction: the triggers let changes through while an
+    # open row exists, and no other transaction can see it before it is closed again.
+    is_open = models.BooleanField(_("open"), default=False)
+
+    class Meta:
+        verbose_name = _("audit maintenance")
+        verbose_name_plural = _("audit maintenance")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.reason}"

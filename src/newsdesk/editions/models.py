@@ -11,11 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from newsdesk.core.languages import site_language_choices
 from newsdesk.newsroom.models import Article, Section
-
-
-def _language_choices() -> list[tuple[str, str]]:
-    return list(settings.LANGUAGES)
 
 
 class Edition(models.Model):
@@ -30,7 +27,7 @@ class Edition(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="editions", verbose_name=_("article")
     )
-    language = models.CharField(_("language"), max_length=8, choices=_language_choices)
+    language = models.CharField(_("language"), max_length=8, choices=site_language_choices)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
     )
@@ -209,7 +206,7 @@ class EditionPolicy(models.Model):
         verbose_name=_("section"),
         help_text=_("Leave empty for the rule that applies to every other section."),
     )
-    language = models.CharField(_("language"), max_length=8, choices=_language_choices)
+    language = models.CharField(_("language"), max_length=8, choices=site_language_choices)
     mode = models.CharField(_("mode"), max_length=8, choices=Mode.choices, default=Mode.AUTOMATIC)
 
     class Meta:

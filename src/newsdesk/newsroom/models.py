@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsdesk.core.languages import default_language, site_language_choices
 from newsdesk.newsroom.inline_html import clean_inline_html, validate_inline_html
 
 # First path segments the site uses itself under a language prefix (/de/community/ …); a
@@ -29,12 +30,6 @@ def validate_section_slug(value: str) -> None:
         )
 
 
-def _language_choices() -> list[tuple[str, str]]:
-    return list(settings.LANGUAGES)
-
-
-def _default_language() -> str:
-    return settings.LANGUAGE_CODE
 
 
 class Section(models.Model):
@@ -129,8 +124,8 @@ class Article(models.Model):
     language = models.CharField(
         _("language"),
         max_length=8,
-        choices=_language_choices,
-        default=_default_language,
+        choices=site_language_choices,
+        default=default_language,
         help_text=_("The language the article is written in."),
     )
     section = models.ForeignKey(

@@ -11,19 +11,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from newsdesk.core.languages import known_language_choices
 from newsdesk.translation.sentences import normalise_segment
-
-
-def _language_choices() -> list[tuple[str, str]]:
-    return sorted(settings.KNOWN_LANGUAGES.items())
 
 
 class GlossaryTerm(models.Model):
     source_language = models.CharField(
-        _("source language"), max_length=8, choices=_language_choices
+        _("source language"), max_length=8, choices=known_language_choices
     )
     target_language = models.CharField(
-        _("target language"), max_length=8, choices=_language_choices
+        _("target language"), max_length=8, choices=known_language_choices
     )
     term = models.CharField(_("term"), max_length=200)
     # Empty means "do not translate": names, brands, the publication's own name.

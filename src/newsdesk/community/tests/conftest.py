@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdesk.community import clock, hours
+from newsdesk.community import hours
 from newsdesk.community.rendering import forget_notices
+from newsdesk.core import clock
 from newsdesk.newsroom.testing import make_article
 
 VIENNA = ZoneInfo("Europe/Vienna")

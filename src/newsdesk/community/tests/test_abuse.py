@@ -10,8 +10,9 @@ import sys
 import pytest
 from django.core.cache import cache
 
-from newsdesk.community import actions, clock
+from newsdesk.community import actions
 from newsdesk.community.models import Comment
+from newsdesk.core import clock
 
 pytestmark = pytest.mark.django_db
 

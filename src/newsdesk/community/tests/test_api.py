@@ -7,9 +7,10 @@ import json
 import pytest
 from django.test import Client
 
-from newsdesk.community import actions, clock
+from newsdesk.community import actions
 from newsdesk.community.models import Comment, Conversation
 from newsdesk.community.tests.conftest import vienna
+from newsdesk.core import clock
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "reader", "other_reader", "moderator", "editor", "admin"]

@@ -10,11 +10,11 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from newsdesk.community import actions, clock, hours, rendering
+from newsdesk.community import actions, hours, rendering
 from newsdesk.community.models import Comment, CommentRevision, Conversation, Vote
 from newsdesk.community.rendering import forget_notices
 from newsdesk.community.tasks import notify_reply
-from newsdesk.core import hooks
+from newsdesk.core import clock, hooks
 from newsdesk.newsroom.testing import make_article
 
 pytestmark = pytest.mark.django_db

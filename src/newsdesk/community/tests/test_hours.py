@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from newsdesk.community import actions, clock, hours
+from newsdesk.community import actions, hours
 from newsdesk.community.models import (
     ClosedPeriod,
     Comment,
@@ -17,6 +17,7 @@ from newsdesk.community.models import (
     SectionPolicy,
 )
 from newsdesk.community.tests.conftest import vienna
+from newsdesk.core import clock
 
 pytestmark = pytest.mark.django_db
 

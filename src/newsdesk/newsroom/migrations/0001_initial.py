@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import newsdesk.newsroom.models
+import newsdesk.core.languages
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
             name='Article',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=newsdesk.newsroom.models._language_choices, default=newsdesk.newsroom.models._default_language, help_text='The language the article is written in.', max_length=8, verbose_name='language')),
+                ('language', models.CharField(choices=newsdesk.core.languages.site_language_choices, default=newsdesk.core.languages.default_language, help_text='The language the article is written in.', max_length=8, verbose_name='language')),
                 ('kicker', models.CharField(blank=True, help_text='The short line above the headline, e.g. "Meeting with Kim".', max_length=120, verbose_name='kicker')),
                 ('headline', models.CharField(max_length=200, verbose_name='headline')),
                 ('lead', models.TextField(blank=True, max_length=1200, verbose_name='lead')),

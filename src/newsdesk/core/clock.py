@@ -1,4 +1,8 @@
-"""The community's notion of "now", which tests (and the browser tests' server) can set."""
+"""The site's notion of "now": one clock every app reads, which tests can stop.
+
+``now()`` is ``django.utils.timezone.now()`` (aware, UTC) unless a test (or the browser tests'
+server) fixed it with ``set_now`` or ``frozen``.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,14 @@ _fixed: dt.datetime | None = None
 
 
 def now() -> dt.datetime:
+    """The current time, timezone-aware."""
     return _fixed if _fixed is not None else timezone.now()
 
 
 def set_now(value: dt.datetime | None) -> None:
-    """Fix the clock at value (timezone-aware), or let it run again with None."""
+    """Fix the clock at ``value`` (timezone-aware), or let it run again with None.
+
+    Raises ValueError for a naive datetime."""
     global _fixed
     if value is not None and timezone.is_naive(value):
         raise ValueError("set_now needs a timezone-aware datetime")
@@ -25,6 +32,7 @@ def set_now(value: dt.datetime | None) -> None:
 
 @contextmanager
 def frozen(value: dt.datetime) -> Iterator[None]:
+    """The clock stands at ``value`` inside the block."""
     previous = _fixed
     set_now(value)
     try:

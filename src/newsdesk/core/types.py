@@ -1,0 +1,19 @@
+"""Type aliases shared by every app's actions: who acts."""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+from django.contrib.auth.models import AnonymousUser, User
+
+# A reader or staff member as requests carry them (``request.user``).
+AnyUser: TypeAlias = User | AnonymousUser
+# Who performs an action: a person, or None for the system (worker, importer, demo content).
+Actor: TypeAlias = User | AnonymousUser | None
+
+
+def person(actor: Actor) -> User | None:
+    """The signed-in account behind ``actor``, or None for the system and anonymous visitors."""
+    if actor is None or not actor.is_authenticated:
+        return None
+    return actor  # type: ignore[return-value]
