@@ -127,8 +127,9 @@ def prepare_newsdesk() -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from newsdesk.community import actions, clock
+    from newsdesk.community import actions
     from newsdesk.community.models import Profile, ScheduleException
+    from newsdesk.core import clock
     from newsdesk.newsroom.testing import make_article
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from newsdesk.community import actions, clock
+from newsdesk.community import actions
 from newsdesk.community.models import ClosedPeriod, Comment
+from newsdesk.core import clock
 from newsdesk.newsroom.testing import make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

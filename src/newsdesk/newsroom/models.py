@@ -30,8 +30,6 @@ def validate_section_slug(value: str) -> None:
         )
 
 
-
-
 class Section(models.Model):
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(
