@@ -28,6 +28,9 @@ from newsdesk.community.models import (
     Vote,
 )
 from newsdesk.core import clock, prepared
+from newsdesk.core.audit import EventType, record_event
+from newsdesk.core.errors import ActionRefused
+from newsdesk.core.types import Actor
 from newsdesk.core.writelock import write_lock
 from newsdesk.newsroom.models import Article
 
@@ -38,17 +41,9 @@ FLOOD_WINDOW = dt.timedelta(minutes=10)
 FLOOD_COPIES = 3
 
 
-class CommentRefused(Exception):
-    """A refused request, with a message for the reader and an HTTP status for the API."""
-
-    def __init__(
-        self, code: str, message: str, *, status: int = 400, retry_after: int | None = None
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-        self.retry_after = retry_after
+class CommentRefused(ActionRefused):
+    """A refused community request (the shared refusal: code, reader-facing message, HTTP
+    status, optional retry_after)."""
 
 
 @dataclass
@@ -467,30 +462,96 @@ def do_edit_comment(comment: Comment, *, text_value: str, acting_user: Any) -> C
     if not state.can_post:
         raise CommentRefused("closed", state.message, status=403)
     with transaction.atomic():
-        CommentRevision.objects.create(
-            comment=comment,
-            text=comment.text,
-            written_at=comment.edited_at or comment.created_at,
-            replaced_at=now,
-        )
-        comment.text = cleaned
-        comment.html = comment_text.render(cleaned)
-        comment.text_digest = comment_text.digest(cleaned)
-        comment.edited_at = now
-        comment.save(update_fields=["text", "html", "text_digest", "edited_at"])
-        _bump(comment.conversation_id)
+        _replace_text(comment, cleaned, now)
     signals.comment_edited.send(sender=Comment, comment=comment, acting_user=acting_user)
     return comment
 
 
-def do_delete_comment(comment: Comment, *, acting_user: Any) -> Comment:
-    """The author withdraws a comment: its replies stay, the text is no longer shown."""
-    _require_author(comment, acting_user)
+def _replace_text(comment: Comment, cleaned: str, now: dt.datetime) -> None:
+    """Keep the old text as a revision and store the new one (inside the caller's transaction)."""
+    CommentRevision.objects.create(
+        comment=comment,
+        text=comment.text,
+        written_at=comment.edited_at or comment.created_at,
+        replaced_at=now,
+    )
+    comment.text = cleaned
+    comment.html = comment_text.render(cleaned)
+    comment.text_digest = comment_text.digest(cleaned)
+    comment.edited_at = now
+    comment.save(update_fields=["text", "html", "text_digest", "edited_at"])
+    _bump(comment.conversation_id)
+
+
+def can_moderate(user: Actor) -> bool:
+    """Whether ``user`` is staff allowed to change readers' comments (``change_comment``)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm("community.change_comment")
+    )
+
+
+def do_delete_comment(comment: Comment, *, acting_user: Actor) -> Comment:
+    """The author withdraws a comment, or staff remove it: its replies stay, the text is no
+    longer shown. Recorded in the audit trail.
+
+    Refusals: ``login_required`` (401), ``inactive``, ``not_author`` (403, neither the author
+    nor staff), ``deleted`` (409)."""
+    if not can_moderate(acting_user):
+        _require_author(comment, acting_user)
+    elif comment.is_deleted:
+        raise CommentRefused("deleted", _("This comment was deleted."), status=409)
+    by_staff = acting_user is not None and comment.author_id != acting_user.pk
     with transaction.atomic():
         comment.deleted_at = clock.now()
         comment.save(update_fields=["deleted_at"])
         _bump(comment.conversation_id, -1)
-    signals.comment_deleted.send(sender=Comment, comment=comment, acting_user=acting_user)
+        record_event(
+            EventType.COMMENT_DELETED,
+            actor=acting_user,
+            target=comment,
+            old={"deleted_at": None},
+            new={"deleted_at": comment.deleted_at, "by_staff": by_staff},
+        )
+        transaction.on_commit(
+            lambda: signals.comment_deleted.send(
+                sender=Comment, comment=comment, acting_user=acting_user
+            )
+        )
+    return comment
+
+
+def do_edit_comment_as_staff(comment: Comment, *, text_value: str, acting_user: Actor) -> Comment:
+    """Staff change a reader's comment text (no edit window, no opening hours); the old text
+    is kept as a revision and both texts go into the audit trail.
+
+    Refusals: ``forbidden`` (403, not staff with ``change_comment``), ``deleted`` (409),
+    ``empty`` and ``too_long`` (the text checks)."""
+    if not can_moderate(acting_user):
+        raise CommentRefused("forbidden", _("Only moderators can change comments."), status=403)
+    if comment.is_deleted:
+        raise CommentRefused("deleted", _("This comment was deleted."), status=409)
+    cleaned = check_text(text_value)
+    if cleaned == comment.text:
+        return comment
+    with transaction.atomic():
+        now = clock.now()
+        old_text = comment.text
+        _replace_text(comment, cleaned, now)
+        record_event(
+            EventType.COMMENT_EDITED_BY_STAFF,
+            actor=acting_user,
+            target=comment,
+            old={"text": old_text},
+            new={"text": cleaned},
+        )
+        transaction.on_commit(
+            lambda: signals.comment_edited.send(
+                sender=Comment, comment=comment, acting_user=acting_user
+            )
+        )
     return comment
 
 
@@ -544,17 +605,28 @@ def do_vote(comment: Comment, *, value: int, acting_user: Any) -> Comment:
 def do_update_profile(
     profile: Profile, *, display_name: str, notify_replies: bool, acting_user: Any
 ) -> Profile:
+    """Change a reader's display name and reply e-mails: the reader themselves, or staff who
+    may change profiles (``community.change_profile``). Recorded in the audit trail.
+
+    Refusals: ``login_required`` (401), ``inactive``, ``not_owner`` (403), ``bad_name``,
+    ``name_taken`` (409)."""
     _require_reader(acting_user)
-    if profile.user_id != acting_user.pk:
+    own = profile.user_id == acting_user.pk  # type: ignore[union-attr]
+    if not own and not acting_user.has_perm("community.change_profile"):  # type: ignore[union-attr]
         raise CommentRefused("not_owner", _("You can only change your own profile."), status=403)
-    name = check_display_name(display_name, exclude_user=acting_user)
-    renamed = name != profile.display_name
-    profile.display_name = name
-    profile.notify_replies = notify_replies
-    profile.save(update_fields=["display_name", "notify_replies"])
-    if renamed:  # the name is shown in cached threads
-        ids = Comment.objects.filter(author=acting_user).values("conversation_id")
-        Conversation.objects.filter(pk__in=ids).update(version=F("version") + 1)
+    name = check_display_name(display_name, exclude_user=profile.user)
+    old = {"display_name": profile.display_name, "notify_replies": profile.notify_replies}
+    new = {"display_name": name, "notify_replies": notify_replies}
+    if old == new:
+        return profile
+    with transaction.atomic():
+        profile.display_name = name
+        profile.notify_replies = notify_replies
+        profile.save(update_fields=["display_name", "notify_replies"])
+        if old["display_name"] != name:  # the name is shown in cached threads
+            ids = Comment.objects.filter(author_id=profile.user_id).values("conversation_id")
+            Conversation.objects.filter(pk__in=ids).update(version=F("version") + 1)
+        record_event(EventType.PROFILE_CHANGED, actor=acting_user, target=profile, old=old, new=new)
     return profile
 
 
@@ -593,7 +665,14 @@ def do_delete_account(user: Any, *, acting_user: Any) -> None:
                 conversation_id=conversation_id, deleted_at__isnull=True
             ).count()
             _bump(conversation_id, -visible)
+        total = comments.count()
         CommentRevision.objects.filter(comment__author=user).delete()
         comments.filter(deleted_at__isnull=True).update(deleted_at=now)
         comments.update(text="", html="", author=None, ip_address=None)
+        # No name or address in the trail: the account is deleted to be forgotten.
+        record_event(
+            EventType.ACCOUNT_DELETED,
+            actor=None,
+            new={"account": user.pk, "comments": total},
+        )
         user.delete()

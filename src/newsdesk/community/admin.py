@@ -1,9 +1,21 @@
-"""Back office for the community: opening hours, notices, per-section and per-article rules."""
+"""Back office for the community: opening hours, notices, per-section and per-article rules.
+
+Comments and profiles change here only through the community's actions (audited); nothing
+readers wrote is hard-deleted from the back office.
+"""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from newsdesk.community import actions
 from newsdesk.community.models import (
     ClosedPeriod,
     Comment,
@@ -14,6 +26,7 @@ from newsdesk.community.models import (
     ScheduleException,
     SectionPolicy,
 )
+from newsdesk.core.admin import AuditTrailMixin
 
 
 @admin.register(ClosedPeriod)
@@ -46,6 +59,9 @@ class ConversationAdmin(admin.ModelAdmin):
     readonly_fields = ["comment_count"]
     list_select_related = ["article"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # deleting a conversation would delete every comment in it
+
 
 class RevisionInline(admin.TabularInline):
     model = CommentRevision
@@ -54,22 +70,96 @@ class RevisionInline(admin.TabularInline):
     readonly_fields = ["text", "written_at", "replaced_at"]
 
 
+class StaffCommentForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["text"]
+
+    def clean_text(self) -> str:
+        return actions.check_text(self.cleaned_data["text"])
+
+
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(AuditTrailMixin, admin.ModelAdmin):
+    form = StaffCommentForm
     list_display = ["__str__", "author", "conversation", "language", "created_at", "deleted_at"]
     list_filter = ["language"]
     search_fields = ["text"]
-    raw_id_fields = ["conversation", "parent", "root", "author"]
-    readonly_fields = ["upvotes", "downvotes", "score", "reply_count", "ip_address"]
+    fields = [
+        "conversation",
+        "parent",
+        "author",
+        "language",
+        "created_at",
+        "edited_at",
+        "deleted_at",
+        "text",
+        "upvotes",
+        "downvotes",
+        "score",
+        "reply_count",
+        "ip_address",
+    ]
+    readonly_fields = [name for name in fields if name != "text"]
     list_select_related = ["author", "conversation"]
     inlines = [RevisionInline]
+    actions = ["remove_selected"]
 
     def has_add_permission(self, request: object) -> bool:
         return False  # comments are written by readers, through the domain functions
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # removal keeps replies and history: the "remove" action below
+
+    def save_model(self, request: HttpRequest, obj: Comment, form: Any, change: bool) -> None:
+        stored = Comment.objects.select_related("conversation").get(pk=obj.pk)
+        actions.do_edit_comment_as_staff(stored, text_value=obj.text, acting_user=request.user)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        pass  # revisions are read-only; the action wrote the new one
+
+    @admin.action(
+        description=gettext_lazy("Remove selected comments (replies stay)"),
+        permissions=["change"],
+    )
+    def remove_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        done = 0
+        for comment in queryset.filter(deleted_at__isnull=True):
+            actions.do_delete_comment(comment, acting_user=request.user)
+            done += 1
+        messages.success(request, _("%(count)d comment(s) removed.") % {"count": done})
+
+
+class StaffProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["display_name", "notify_replies"]
+
+    def clean_display_name(self) -> str:
+        return actions.check_display_name(
+            self.cleaned_data["display_name"], exclude_user=self.instance.user
+        )
+
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(AuditTrailMixin, admin.ModelAdmin):
+    form = StaffProfileForm
     list_display = ["display_name", "user", "notify_replies", "created_at"]
     search_fields = ["display_name", "user__email"]
-    raw_id_fields = ["user"]
+    readonly_fields = ["user", "created_at"]
+    fields = ["user", "display_name", "notify_replies", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # every account gets its profile when it is made
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # an account is deleted with its profile, by the reader or an admin
+
+    def save_model(self, request: HttpRequest, obj: Profile, form: Any, change: bool) -> None:
+        stored = Profile.objects.select_related("user").get(pk=obj.pk)
+        actions.do_update_profile(
+            stored,
+            display_name=form.cleaned_data["display_name"],
+            notify_replies=form.cleaned_data["notify_replies"],
+            acting_user=request.user,
+        )

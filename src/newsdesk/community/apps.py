@@ -10,8 +10,9 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
-        from newsdesk.community import demo, signals, slots  # noqa: F401  (hooks, signals)
+        from newsdesk.community import demo, receivers, slots  # noqa: F401  (hooks)
         from newsdesk.core.roles import register_role_apps
 
         register_role_apps("moderator", "community")
         register_role_apps("admin", "community")
+        receivers.connect()

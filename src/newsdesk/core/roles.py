@@ -16,7 +16,7 @@ ADMIN = "admin"
 ROLE_APPS: dict[str, set[str]] = {
     EDITOR: {"newsroom"},
     MODERATOR: set(),
-    ADMIN: {"newsroom", "auth", "django_tasks_db"},
+    ADMIN: {"core", "newsroom", "auth", "django_tasks_db"},
 }
 
 

@@ -16,7 +16,9 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from newsdesk.editions import workflow
+from newsdesk.core.admin import AuditTrailMixin
+from newsdesk.core.errors import ActionRefused
+from newsdesk.editions import actions as edition_actions
 from newsdesk.editions.demo import missing_pairs, waiting_notice
 from newsdesk.editions.models import Edition, EditionPolicy, HeldEdition
 
@@ -35,7 +37,7 @@ def _warn_if_no_model(request: HttpRequest) -> None:
         messages.warning(request, waiting_notice(pairs))
 
 
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = (
         "headline",
         "language",
@@ -94,10 +96,10 @@ class EditionAdmin(admin.ModelAdmin):
         done = 0
         for edition in queryset:
             try:
-                workflow.approve_edition(edition, request.user)
+                edition_actions.do_approve_edition(edition, acting_user=request.user)
                 done += 1
-            except ValidationError as exc:
-                messages.error(request, f"{edition}: {' '.join(exc.messages)}")
+            except ActionRefused as refused:
+                messages.error(request, f"{edition}: {refused.message}")
         if done:
             messages.success(request, _("%(count)d edition(s) approved.") % {"count": done})
 
@@ -109,10 +111,10 @@ class EditionAdmin(admin.ModelAdmin):
         done = 0
         for edition in queryset.select_related("article"):
             try:
-                workflow.retranslate(edition)
+                edition_actions.do_retranslate_edition(edition, acting_user=request.user)
                 done += 1
-            except ValidationError as exc:
-                messages.error(request, f"{edition}: {' '.join(exc.messages)}")
+            except ActionRefused as refused:
+                messages.error(request, f"{edition}: {refused.message}")
         if done:
             messages.success(
                 request, _("%(count)d edition(s) will be translated again.") % {"count": done}
@@ -164,10 +166,12 @@ class EditionAdmin(admin.ModelAdmin):
                 corrections[int(number)] = str(value)
         try:
             if "_retranslate" in request.POST:
-                workflow.retranslate(edition)
+                edition_actions.do_retranslate_edition(edition, acting_user=request.user)
                 messages.success(request, _("The edition will be translated again."))
                 return HttpResponseRedirect(request.path)
-            changed = workflow.save_corrections(edition, corrections, request.user)
+            changed = edition_actions.do_post_edit_edition(
+                edition, corrections=corrections, acting_user=request.user
+            )
             if changed:
                 messages.success(
                     request,
@@ -175,9 +179,9 @@ class EditionAdmin(admin.ModelAdmin):
                     % {"count": len(changed)},
                 )
             if "_approve" in request.POST:
-                workflow.approve_edition(edition, request.user)
+                edition_actions.do_approve_edition(edition, acting_user=request.user)
                 messages.success(request, _("The edition is approved and published."))
-        except ValidationError as exc:
+        except ValidationError as exc:  # ActionRefused, or the markup check of a correction
             messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(request.path)
 

@@ -1,32 +1,21 @@
-"""Background tasks of the editions workflow, run by `newsdesk worker`."""
+"""The editions' worker hooks (the translation task lives beside its function in workflow)."""
 
 from __future__ import annotations
 
 import logging
 
-from django_tasks import task
-
 from newsdesk.core.hooks import on_worker_startup
+from newsdesk.editions.workflow import requeue_abandoned, translate_edition
 
 logger = logging.getLogger(__name__)
 
-
-@task()
-def translate_edition(edition_id: int) -> str:
-    from newsdesk.editions.workflow import requeue_abandoned, run_translation
-
-    outcome = run_translation(edition_id)
-    logger.info("edition %s: %s", edition_id, outcome)
-    # Each run also looks for work a killed worker left behind (its claim has expired).
-    requeue_abandoned()
-    return outcome
+# Tasks queued before the task moved to workflow name this module; they still find it here.
+__all__ = ["translate_edition"]
 
 
 @on_worker_startup
 def take_over_abandoned_editions() -> None:
     """A worker that starts picks up editions a killed worker had claimed."""
-    from newsdesk.editions.workflow import requeue_abandoned
-
     found = requeue_abandoned(unclaimed_too=True)
     if found:
         logger.info("re-queued %d abandoned edition(s)", len(found))

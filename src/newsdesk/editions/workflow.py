@@ -1,7 +1,8 @@
-"""The editions workflow: ask for translations, run them, publish, post-edit, approve.
+"""The editions pipeline: ask for translations, run them in the worker, publish the result.
 
-Every change of an edition's state goes through a function here. The worker's task
-(:func:`newsdesk.editions.tasks.translate_edition`) only calls :func:`run_translation`.
+The worker's task :func:`translate_edition` (here, beside the function it wraps) only calls
+:func:`run_translation`. What editors do to an edition (post-edit, approve, translate again)
+goes through the actions in :mod:`newsdesk.editions.actions`.
 """
 
 from __future__ import annotations
@@ -15,18 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from newsdesk.editions.models import Edition, EditionSegment, review_first
 from newsdesk.editions.source import fingerprint, source_fields, target_languages
 from newsdesk.newsroom import page_cache
 from newsdesk.newsroom.inline_html import clean_inline_html
 from newsdesk.newsroom.models import Article, Block
-from newsdesk.translation import memory
 from newsdesk.translation.engines import TranslationEngine, UnsupportedLanguagePair
 from newsdesk.translation.pipeline import glossary_for, translate_document
 from newsdesk.translation.segmentation import Segment, restore, split_field
@@ -56,7 +56,6 @@ def _enqueue_on_commit(edition_id: int, delay: float = 0, *, bounded: bool = Tru
     A backend that cannot defer (the immediate one) runs a bounded retry at once and skips an
     unbounded wait (a worker's start-up sweep picks that edition up instead).
     """
-    from newsdesk.editions.tasks import translate_edition
 
     def send() -> None:
         task = translate_edition
@@ -278,7 +277,9 @@ def assemble(edition: Edition, segments: list[EditionSegment]) -> dict[str, str]
     return content
 
 
-def _publish(edition: Edition, segments: list[EditionSegment], *, reviewed: bool) -> None:
+def publish_content(edition: Edition, segments: list[EditionSegment], *, reviewed: bool) -> None:
+    """Put the segments' text together as the edition's content (the caller saves the edition);
+    reader pages change after the commit."""
     edition.content = assemble(edition, segments)
     edition.content_fingerprint = edition.source_fingerprint
     edition.content_published_at = timezone.now()
@@ -342,7 +343,7 @@ def run_translation(edition_id: int, engine: TranslationEngine | None = None) ->
             outcome = "held for review"
         else:
             edition.state = Edition.State.PUBLISHED
-            _publish(edition, segments, reviewed=False)
+            publish_content(edition, segments, reviewed=False)
             outcome = "published"
         # The original may have changed while the engine worked: then translate again.
         current = fingerprint(source_fields(_article(article.pk)))
@@ -436,93 +437,11 @@ def to_placeholders(segment: EditionSegment, text: str) -> str:
     return "".join(out)
 
 
-def _check_hold_or_keep(edition: Edition) -> None:
-    if edition.state in (Edition.State.PENDING, Edition.State.FAILED):
-        raise ValidationError(_("This edition has no complete translation to work on yet."))
-
-
-@transaction.atomic
-def save_corrections(
-    edition: Edition, corrections: dict[int, str], acting_user: Any
-) -> list[EditionSegment]:
-    """Store an editor's corrections (segment id -> text) in the edition and the memory.
-
-    An empty text removes a correction (the machine's text is used again). A published or
-    reviewed edition shows the corrections at once; a held one when it is approved.
-    """
-    edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    _check_hold_or_keep(edition)
-    segments = list(edition.segments.order_by("position"))
-    by_id = {segment.pk: segment for segment in segments}
-    unknown = [key for key in corrections if key not in by_id]
-    if unknown:
-        raise ValidationError(
-            _("These segments are not part of this edition: %(ids)s")
-            % {"ids": ", ".join(str(k) for k in unknown)}
-        )
-    language = edition.article.language
-    changed = []
-    for segment_id, raw in corrections.items():
-        segment = by_id[segment_id]
-        text = raw.strip()
-        if segment.is_html and text:
-            text = clean_inline_html(text)
-        elif "<" in text and not segment.is_html:
-            raise ValidationError(
-                _("This part is plain text; remove the markup: %(text)s") % {"text": text}
-            )
-        if text == segment.human_text or (text == segment.machine_text and not segment.human_text):
-            continue
-        segment.human_text = text
-        segment.origin = EditionSegment.Origin.HUMAN if text else EditionSegment.Origin.MACHINE
-        segment.corrected_by = acting_user if getattr(acting_user, "pk", None) else None
-        segment.corrected_at = timezone.now() if text else None
-        if text:
-            segment.flags = []
-            memory.record_correction(
-                language,
-                edition.language,
-                segment.source_text,
-                to_placeholders(segment, text),
-                acting_user,
-            )
-        segment.save()
-        changed.append(segment)
-    if changed:
-        edition.flagged = any(s.flags for s in segments)
-        if edition.state in VISIBLE_STATES or (
-            edition.state == Edition.State.STALE and edition.content_fingerprint
-        ):
-            if edition.source_fingerprint == edition.content_fingerprint:
-                _publish(edition, segments, reviewed=edition.content_reviewed)
-        edition.save()
-    return changed
-
-
-@transaction.atomic
-def approve_edition(edition: Edition, acting_user: Any) -> Edition:
-    """An editor has checked the edition: publish it as reviewed, recording who and when."""
-    edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    if edition.state not in (Edition.State.HELD, Edition.State.PUBLISHED, Edition.State.REVIEWED):
-        raise ValidationError(
-            _("Only a complete translation can be approved; this one is %(state)s.")
-            % {"state": edition.get_state_display()}
-        )
-    segments = list(edition.segments.order_by("position"))
-    edition.state = Edition.State.REVIEWED
-    edition.flagged = False
-    edition.reviewed_by = acting_user if getattr(acting_user, "pk", None) else None
-    edition.reviewed_at = timezone.now()
-    _publish(edition, segments, reviewed=True)
-    edition.save()
-    return edition
-
-
-def retranslate(edition: Edition, *, enqueue: bool = True) -> Edition:
-    """Translate again with the current engine and model (corrections are kept); with
-    ``enqueue=False`` the caller runs the translation itself."""
-    article = edition.article
-    if not article.is_published:
-        raise ValidationError(_("The original is not published."))
-    request_editions(article, force=True, languages=[edition.language], enqueue=enqueue)
-    return Edition.objects.get(pk=edition.pk)
+@task()
+def translate_edition(edition_id: int) -> str:
+    """The worker's task for one edition: translate it (if still wanted) and publish it."""
+    outcome = run_translation(edition_id)
+    logger.info("edition %s: %s", edition_id, outcome)
+    # Each run also looks for work a killed worker left behind (its claim has expired).
+    requeue_abandoned()
+    return outcome

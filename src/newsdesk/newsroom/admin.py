@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,6 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from newsdesk.core.admin import AuditTrailMixin
+from newsdesk.core.errors import ActionRefused
 from newsdesk.newsroom import actions, seo
 from newsdesk.newsroom.diffing import diff_snapshots, part_label
 from newsdesk.newsroom.forms import ArticleAdminForm, BlockForm, BlockFormSet, SectionAdminForm
@@ -76,7 +78,7 @@ class BlockInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(AuditTrailMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BlockInline]
     list_display = (
@@ -175,20 +177,22 @@ class ArticleAdmin(admin.ModelAdmin):
         for index, block in enumerate(article.blocks.order_by("position", "id"), start=1):
             if block.position != index * 10:
                 Block.objects.filter(pk=block.pk).update(position=index * 10)
-        actions.save_article(article, request.user)
+        actions.do_save_article(article, acting_user=request.user)
         try:
             if "_publish" in request.POST:
-                actions.publish_article(article, request.user)
+                actions.do_publish_article(article, acting_user=request.user)
                 messages.success(request, _("The article is published."))
             elif "_schedule" in request.POST:
-                actions.schedule_article(article, form.cleaned_data["publish_at"], request.user)
+                actions.do_schedule_article(
+                    article, when=form.cleaned_data["publish_at"], acting_user=request.user
+                )
                 messages.success(request, _("The article will be published at the given time."))
             elif "_unpublish" in request.POST:
-                actions.unpublish_article(article, request.user)
+                actions.do_unpublish_article(article, acting_user=request.user)
                 messages.success(request, _("The article is no longer shown to readers."))
-        except ValidationError as exc:
+        except ActionRefused as refused:
             # The edit itself is saved; only the change of state was refused.
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, refused.message)
 
     def response_change(self, request: HttpRequest, obj: Article) -> HttpResponse:
         if any(key in request.POST for key in ("_publish", "_schedule", "_unpublish")):
@@ -207,10 +211,10 @@ class ArticleAdmin(admin.ModelAdmin):
         done, refused = 0, []
         for article in queryset:
             try:
-                actions.publish_article(article, request.user)
+                actions.do_publish_article(article, acting_user=request.user)
                 done += 1
-            except ValidationError as exc:
-                refused.append(f"{article.headline}: {' '.join(exc.messages)}")
+            except ActionRefused as refusal:
+                refused.append(f"{article.headline}: {refusal.message}")
         if done:
             messages.success(request, _("%(count)d article(s) published.") % {"count": done})
         for line in refused:
@@ -219,7 +223,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Unpublish selected articles"), permissions=["change"])
     def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         for article in queryset:
-            actions.unpublish_article(article, request.user)
+            actions.do_unpublish_article(article, acting_user=request.user)
         messages.success(
             request, _("%(count)d article(s) unpublished.") % {"count": queryset.count()}
         )

@@ -281,7 +281,7 @@ def load_newsroom_demo() -> None:
             alt, credit = spec["image"]
             image = Image.objects.create(file=_demo_image(alt), alt_text=alt, credit=credit)
         _add_blocks(article, spec["blocks"], image)
-        actions.publish_article(article)
+        actions.do_publish_article(article, acting_user=None)
         Article.objects.filter(pk=article.pk).update(
             first_published_at=now - dt.timedelta(hours=spec["hours_ago"])
         )
@@ -296,4 +296,4 @@ def load_newsroom_demo() -> None:
         )
         article.authors.set([authors[a] for a in SCHEDULED["authors"]])
         _add_blocks(article, SCHEDULED["blocks"], None)
-        actions.schedule_article(article, now + dt.timedelta(minutes=10))
+        actions.do_schedule_article(article, when=now + dt.timedelta(minutes=10), acting_user=None)

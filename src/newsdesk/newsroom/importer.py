@@ -1224,9 +1224,9 @@ class Importer:
             block.article = article
             block.save()
         article.authors.set(authors)
-        actions.record_revision(article, self.acting_user, note=_("imported"))
+        actions.do_save_article(article, acting_user=self.acting_user, note=_("imported"))
         if not self.draft:
-            actions.publish_article(article, self.acting_user)
+            actions.do_publish_article(article, acting_user=self.acting_user)
             published_at = data.published_at or article.first_published_at
             updated_at = (
                 data.updated_at
@@ -1271,7 +1271,7 @@ class Importer:
         article.authors.set(authors)
         if _comparable(actions.snapshot(article)) == before:
             return Outcome("skipped", article, [_("unchanged since the last import.")])
-        actions.save_article(article, self.acting_user, note=_("imported"))
+        actions.do_save_article(article, note=_("imported"), acting_user=self.acting_user)
         return Outcome("updated", article)
 
     def _store_image(self, pending: _PendingImage) -> Image | None:

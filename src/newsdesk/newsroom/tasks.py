@@ -1,24 +1,11 @@
-"""Background tasks of the newsroom, run by `newsdesk worker`."""
+"""The newsroom's worker hooks (its task, publishing what is due, lives beside its action)."""
 
 from __future__ import annotations
 
-import logging
-
-from django_tasks import task
-
 from newsdesk.core.hooks import on_worker_startup
+from newsdesk.newsroom.actions import publish_due_articles
 
-logger = logging.getLogger(__name__)
-
-
-@task()
-def publish_due_articles() -> list[int]:
-    from newsdesk.newsroom.actions import publish_due
-
-    published = publish_due()
-    for article in published:
-        logger.info("published scheduled article %s: %s", article.pk, article.headline)
-    return [article.pk for article in published]
+__all__ = ["publish_due_articles"]
 
 
 @on_worker_startup

@@ -43,7 +43,7 @@ def make_article(
     for position, (kind, text) in enumerate(blocks or default_blocks, start=1):
         Block.objects.create(article=article, position=position * 10, kind=kind, text=text)
     if publish:
-        actions.publish_article(article)
+        actions.do_publish_article(article, acting_user=None)
     return article
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from newsdesk.translation import memory
+from newsdesk.core.admin import AuditTrailMixin
+from newsdesk.translation import actions, memory
 from newsdesk.translation.models import ApiKey, GlossaryTerm, MemoryEntry
 
 
@@ -83,7 +85,7 @@ class MemoryEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ("name", "prefix", "requests_per_minute", "active", "last_used_at")
     list_filter = ("active",)
     search_fields = ("name", "prefix")
@@ -106,14 +108,22 @@ class ApiKeyAdmin(admin.ModelAdmin):
         return bool(request.user.is_superuser)
 
     def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
-        if not change:
-            key = obj.set_new_key()
-            messages.warning(
-                request,
-                _(
-                    "The new API key is %(key)s. Copy it now: it is not stored and cannot be "
-                    "shown again."
-                )
-                % {"key": key},
+        if change:
+            actions.do_change_api_key(obj, acting_user=request.user)
+            return
+        key = actions.do_create_api_key(obj, acting_user=request.user)
+        messages.warning(
+            request,
+            _(
+                "The new API key is %(key)s. Copy it now: it is not stored and cannot be "
+                "shown again."
             )
-        super().save_model(request, obj, form, change)
+            % {"key": key},
+        )
+
+    def delete_model(self, request: HttpRequest, obj: ApiKey) -> None:
+        actions.do_remove_api_key(obj, acting_user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for key in queryset:
+            actions.do_remove_api_key(key, acting_user=request.user)

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from newsdesk.community import actions
 from newsdesk.community.models import Comment, Conversation
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "reader", "other_reader", "moderator", "editor", "admin"]
-
-
-def client_as(users, role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        client.force_login(users[role])
-    return client
 
 
 @pytest.fixture
@@ -36,9 +28,9 @@ def thread(users, article, settings):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_reading_pages_for_every_role(users, thread, role):
+def test_reading_pages_for_every_role(client_for, users, thread, role):
     conversation, root, reply, page = thread
-    client = client_as(users, role)
+    client = client_for(role)
     permalink = client.get(f"/de/community/comments/{reply.pk}/")
     assert permalink.status_code == 200
     html = permalink.content.decode()
@@ -61,10 +53,10 @@ def test_reading_pages_for_every_role(users, thread, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_posting_on_a_partner_page_discussion(users, thread, role, settings):
+def test_posting_on_a_partner_page_discussion(client_for, users, thread, role, settings):
     settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS = 0
     _conversation, _root, _reply, page = thread
-    response = client_as(users, role).post(
+    response = client_for(role).post(
         f"/de/community/conversations/{page.pk}/comments/", {"text": f"Beitrag von {role}"}
     )
     assert response.status_code == 302
@@ -103,8 +95,8 @@ def test_moderators_get_the_community_permissions(users):
 
 
 @pytest.mark.parametrize("role", ["moderator", "admin"])
-def test_back_office_lists_comments_and_opening_hours(users, thread, role):
-    client = client_as(users, role)
+def test_back_office_lists_comments_and_opening_hours(client_for, users, thread, role):
+    client = client_for(role)
     assert client.get("/admin/community/comment/").status_code == 200
     assert client.get("/admin/community/closedperiod/").status_code == 200
     assert client.get("/admin/community/notice/").status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from newsdesk.editions import actions as edition_actions
 from newsdesk.editions import workflow
 from newsdesk.editions.models import Edition, EditionPolicy
 from newsdesk.translation.models import MemoryEntry
@@ -143,7 +144,7 @@ def test_lists_show_state_model_age_and_flags(client_for, held):
     assert "zur Prüfung zurückgehalten" in html or "held for review" in html
     held_list = client_for("editor").get("/admin/editions/heldedition/").content.decode()
     assert "Karmeliterviertel" in held_list
-    committed_approval = workflow.approve_edition(held, None)
+    committed_approval = edition_actions.do_approve_edition(held, acting_user=None)
     assert committed_approval.state == Edition.State.REVIEWED
     assert (
         "Karmeliterviertel"

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.cache import cache
 
+from newsdesk.editions import actions as edition_actions
 from newsdesk.editions import workflow
 from newsdesk.editions.models import Edition
 from newsdesk.newsroom import actions
@@ -98,7 +99,11 @@ def test_no_visible_edition_means_the_original_is_shown(client, engine, publish)
 
 
 def test_reviewed_edition_says_so(client, translated, committed, users):
-    committed(workflow.approve_edition, Edition.objects.get(article=translated), users["editor"])
+    committed(
+        edition_actions.do_approve_edition,
+        Edition.objects.get(article=translated),
+        acting_user=users["editor"],
+    )
     html = client.get("/en/politik/buergermeister/").content.decode()
     assert "automatically translated and reviewed by the editorial team" in html
     assert '<meta name="ai-generated" content="machine-translated; reviewed">' in html
@@ -110,7 +115,7 @@ def test_stale_edition_says_the_original_was_updated(client, translated, committ
     client.get("/en/politik/buergermeister/")  # now in the page cache
     translated.headline = "Der Bürgermeister sagte gestern"
     translated.save()
-    committed(actions.save_article, translated)
+    committed(actions.do_save_article, translated, acting_user=None)
     html = client.get("/en/politik/buergermeister/").content.decode()
     assert "The Mayor said today" in html  # the previous edition meanwhile
     assert "The original article has been updated since" in html

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from newsdesk.editions import actions as edition_actions
 from newsdesk.editions import workflow
 from newsdesk.editions.models import Edition, EditionPolicy, EditionSegment
 from newsdesk.editions.source import part_text
@@ -36,7 +37,7 @@ def test_publishing_queues_one_edition_per_other_language(engine, publish):
     assert edition.state == Edition.State.PENDING and edition.queued
     assert not edition.is_visible
     assert not Edition.objects.filter(article=article, language="de").exists()
-    queued = DBTaskResult.objects.filter(task_path="newsdesk.editions.tasks.translate_edition")
+    queued = DBTaskResult.objects.filter(task_path="newsdesk.editions.workflow.translate_edition")
     assert [r.args_kwargs["args"] for r in queued] == [[edition.pk]]
 
 
@@ -55,7 +56,9 @@ def test_translation_publishes_every_part_with_provenance(engine, publish, commi
     Block.objects.filter(pk=quote.pk).update(attribution="Der Bürgermeister")
     factbox = article.blocks.get(kind="factbox")
     Block.objects.filter(pk=factbox.pk).update(title="Die Stadt")
-    committed(actions.save_article, article)  # no change of content yet: a revision only
+    committed(
+        actions.do_save_article, article, acting_user=None
+    )  # no change of content yet: a revision only
     assert committed(workflow.run_translation, edition_of(article).pk) == "published"
 
     edition = edition_of(article)
@@ -87,7 +90,7 @@ def test_flagged_translation_is_held_and_approval_publishes_it(engine, publish, 
     flags = edition.segments.get(field="headline").flags
     assert flags and flags[0]["code"] == "identical"
 
-    committed(workflow.approve_edition, edition, users["editor"])
+    committed(edition_actions.do_approve_edition, edition, acting_user=users["editor"])
     edition.refresh_from_db()
     assert edition.state == Edition.State.REVIEWED and edition.is_visible
     assert edition.reviewed_by == users["editor"] and edition.reviewed_at is not None
@@ -110,10 +113,10 @@ def test_section_rule_wins_over_the_default_rule(engine, publish, committed, set
     assert committed(workflow.run_translation, edition_of(article).pk) == "held for review"
     EditionPolicy.objects.create(section=None, language="en", mode="auto")
     EditionPolicy.objects.create(section=article.section, language="en", mode="review")
-    committed(workflow.retranslate, edition_of(article))
+    committed(edition_actions.do_retranslate_edition, edition_of(article), acting_user=None)
     assert committed(workflow.run_translation, edition_of(article).pk) == "held for review"
     EditionPolicy.objects.filter(section=article.section).delete()
-    committed(workflow.retranslate, edition_of(article))
+    committed(edition_actions.do_retranslate_edition, edition_of(article), acting_user=None)
     assert committed(workflow.run_translation, edition_of(article).pk) == "published"
 
 
@@ -125,7 +128,7 @@ def test_update_makes_the_edition_stale_until_the_new_one_is_complete(engine, pu
     block = article.blocks.order_by("position")[4]
     block.text = "Der Bürgermeister sagte heute drei Sätze. Es ist Regen."
     block.save()
-    committed(actions.save_article, article)
+    committed(actions.do_save_article, article, acting_user=None)
     edition = edition_of(article)
     assert edition.state == Edition.State.STALE and edition.queued
     assert edition.is_visible and edition.is_outdated
@@ -154,10 +157,10 @@ def test_post_edits_survive_updates_unless_their_source_changed(engine, publish,
     rain = edition.segments.get(source_text="Es ist Regen.")
     school = edition.segments.get(source_text="Die Schule ist neu.")
     committed(
-        workflow.save_corrections,
+        edition_actions.do_post_edit_edition,
         edition,
-        {rain.pk: "It is raining.", school.pk: "The school is new!"},
-        users["editor"],
+        corrections={rain.pk: "It is raining.", school.pk: "The school is new!"},
+        acting_user=users["editor"],
     )
     edition.refresh_from_db()
     first = article.blocks.order_by("position")[0]
@@ -171,7 +174,7 @@ def test_post_edits_survive_updates_unless_their_source_changed(engine, publish,
     first.save()
     article.headline = "Die Stadt hat ein neue Budget"
     article.save()
-    committed(actions.save_article, article)
+    committed(actions.do_save_article, article, acting_user=None)
     committed(workflow.run_translation, edition.pk)
     edition.refresh_from_db()
     kept = edition.segments.get(source_text="Es ist Regen.")
@@ -199,7 +202,12 @@ def test_correction_with_markup_goes_to_the_memory_with_placeholders(engine, pub
     assert workflow.to_placeholders(segment, correction) == (
         "<x2>Brand-new</x2>: the <x1>station</x1> & more."
     )
-    committed(workflow.save_corrections, edition, {segment.pk: correction}, None)
+    committed(
+        edition_actions.do_post_edit_edition,
+        edition,
+        corrections={segment.pk: correction},
+        acting_user=None,
+    )
     entry = MemoryEntry.objects.get(origin="human")
     assert entry.target_text == "<x2>Brand-new</x2>: the <x1>station</x1> & more."
 
@@ -210,9 +218,13 @@ def test_bad_corrections_are_refused_and_change_nothing(engine, publish, committ
     edition = edition_of(article)
     headline = edition.segments.get(field="headline")
     with pytest.raises(ValidationError, match="plain text"):
-        workflow.save_corrections(edition, {headline.pk: "The <b>house</b>"}, users["editor"])
+        edition_actions.do_post_edit_edition(
+            edition, corrections={headline.pk: "The <b>house</b>"}, acting_user=users["editor"]
+        )
     with pytest.raises(ValidationError, match="not part of this edition"):
-        workflow.save_corrections(edition, {999999: "x"}, users["editor"])
+        edition_actions.do_post_edit_edition(
+            edition, corrections={999999: "x"}, acting_user=users["editor"]
+        )
     headline.refresh_from_db()
     assert headline.human_text == "" and edition_of(article).content["headline"] == "The House"
 
@@ -237,7 +249,7 @@ def test_engine_failure_retries_then_fails_and_the_original_stays(
     response = client.get(f"/en/{article.section.slug}/{article.slug}/")
     assert response.status_code == 200 and "Die Stadt hat ein Budget" in response.content.decode()
     # Publishing again (e.g. after the engine is back) tries again from scratch.
-    committed(actions.publish_article, article)
+    committed(actions.do_publish_article, article, acting_user=None)
     edition.refresh_from_db()
     assert edition.state == Edition.State.PENDING and edition.attempts == 0 and edition.queued
 
@@ -315,7 +327,7 @@ def test_a_worker_killed_mid_task_leaves_nothing_half_done(engine, publish, comm
 
 def test_unpublishing_withdraws_queued_work(engine, publish, committed):
     article = publish(headline="Die Stadt")
-    committed(actions.unpublish_article, article)
+    committed(actions.do_unpublish_article, article, acting_user=None)
     edition = edition_of(article)
     assert not edition.queued
     assert workflow.run_translation(edition.pk) == "nothing to do"
@@ -324,16 +336,18 @@ def test_unpublishing_withdraws_queued_work(engine, publish, committed):
 def test_publishing_twice_makes_no_second_edition(engine, publish, committed):
     article = publish(headline="Die Stadt")
     committed(workflow.request_editions, article)
-    committed(actions.publish_article, article)
+    committed(actions.do_publish_article, article, acting_user=None)
     assert Edition.objects.filter(article=article).count() == 1
 
 
 def test_only_complete_translations_can_be_approved(engine, publish, users):
     article = publish(headline="Die Stadt")
     with pytest.raises(ValidationError, match="Only a complete translation"):
-        workflow.approve_edition(edition_of(article), users["editor"])
+        edition_actions.do_approve_edition(edition_of(article), acting_user=users["editor"])
     with pytest.raises(ValidationError, match="no complete translation"):
-        workflow.save_corrections(edition_of(article), {}, users["editor"])
+        edition_actions.do_post_edit_edition(
+            edition_of(article), corrections={}, acting_user=users["editor"]
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -346,7 +360,7 @@ def test_the_worker_translates_what_publishing_queued(engine):
     edition = edition_of(article)
     assert edition.state == Edition.State.PUBLISHED
     assert edition.content["headline"] == "The Mayor said today"
-    results = DBTaskResult.objects.filter(task_path="newsdesk.editions.tasks.translate_edition")
+    results = DBTaskResult.objects.filter(task_path="newsdesk.editions.workflow.translate_edition")
     assert [r.status for r in results] == ["SUCCESSFUL"]
     assert results[0].return_value == "published"
 
@@ -402,13 +416,18 @@ def test_reviewed_edition_goes_stale_on_update_and_keeps_its_corrections(
     committed(workflow.run_translation, edition_of(article).pk)
     edition = edition_of(article)
     headline = edition.segments.get(field="headline")
-    committed(workflow.save_corrections, edition, {headline.pk: "The city owns a house"}, None)
-    committed(workflow.approve_edition, edition, users["editor"])
+    committed(
+        edition_actions.do_post_edit_edition,
+        edition,
+        corrections={headline.pk: "The city owns a house"},
+        acting_user=None,
+    )
+    committed(edition_actions.do_approve_edition, edition, acting_user=users["editor"])
     assert edition_of(article).state == Edition.State.REVIEWED
 
     article.lead = "Die Schule ist neu."
     article.save()
-    committed(actions.save_article, article)
+    committed(actions.do_save_article, article, acting_user=None)
     edition = edition_of(article)
     assert edition.state == Edition.State.STALE and edition.content_reviewed
     assert committed(workflow.run_translation, edition.pk) == "published"
@@ -429,7 +448,7 @@ def test_a_stale_edition_whose_update_fails_stays_readable(engine, publish, comm
     settings.NEWSDESK_EDITIONS_MAX_ATTEMPTS = 1
     article.headline = "Die Stadt hat zwei Haus"
     article.save()
-    committed(actions.save_article, article)
+    committed(actions.do_save_article, article, acting_user=None)
     assert committed(workflow.run_translation, edition_of(article).pk) == "failed"
     edition = edition_of(article)
     assert edition.state == Edition.State.FAILED
@@ -445,7 +464,7 @@ def test_a_held_edition_nobody_saw_is_translated_again_when_the_original_changes
     assert edition_of(article).state == Edition.State.HELD
     article.headline = "Die Stadt hat ein Haus"
     article.save()
-    committed(actions.save_article, article)
+    committed(actions.do_save_article, article, acting_user=None)
     edition = edition_of(article)
     assert edition.state == Edition.State.PENDING and edition.queued
     assert committed(workflow.run_translation, edition.pk) == "published"

@@ -46,12 +46,12 @@ def received():
 @pytest.mark.django_db(transaction=True)
 def test_signals_follow_the_article_life(received):
     article = make_article(publish=False)
-    actions.publish_article(article)
+    actions.do_publish_article(article, acting_user=None)
     article.headline = "Neu"
     article.save()
-    actions.save_article(article)
-    actions.save_article(article)  # nothing changed: no second update
-    actions.unpublish_article(article)
+    actions.do_save_article(article, acting_user=None)
+    actions.do_save_article(article, acting_user=None)  # nothing changed: no second update
+    actions.do_unpublish_article(article, acting_user=None)
     assert received == [
         ("published", article.pk),
         ("updated", article.pk),
@@ -63,8 +63,8 @@ def test_signals_follow_the_article_life(received):
 def test_republishing_keeps_first_publication_time():
     article = make_article()
     first = article.first_published_at
-    actions.unpublish_article(article)
-    actions.publish_article(article)
+    actions.do_unpublish_article(article, acting_user=None)
+    actions.do_publish_article(article, acting_user=None)
     article.refresh_from_db()
     assert article.first_published_at == first
     assert article.last_updated_at > first
@@ -73,11 +73,11 @@ def test_republishing_keeps_first_publication_time():
 @pytest.mark.django_db
 def test_revision_records_only_real_changes():
     article = make_article(publish=False)
-    assert actions.save_article(article) is not None  # first revision
-    assert actions.save_article(article) is None
+    assert actions.do_save_article(article, acting_user=None) is not None  # first revision
+    assert actions.do_save_article(article, acting_user=None) is None
     article.lead = "Neuer Vorspann"
     article.save()
-    revision = actions.save_article(article)
+    revision = actions.do_save_article(article, acting_user=None)
     assert revision is not None and revision.changed == ["lead"]
 
 
@@ -85,12 +85,16 @@ def test_revision_records_only_real_changes():
 def test_schedule_refuses_past_naive_and_published(english):
     article = make_article(publish=False)
     with pytest.raises(ValidationError, match="must be in the future"):
-        actions.schedule_article(article, timezone.now() - dt.timedelta(minutes=1))
+        actions.do_schedule_article(
+            article, when=timezone.now() - dt.timedelta(minutes=1), acting_user=None
+        )
     with pytest.raises(ValidationError, match="needs a time zone"):
-        actions.schedule_article(article, dt.datetime(2030, 1, 1, 8, 0))
+        actions.do_schedule_article(article, when=dt.datetime(2030, 1, 1, 8, 0), acting_user=None)
     published = make_article()
     with pytest.raises(ValidationError, match="already published"):
-        actions.schedule_article(published, timezone.now() + dt.timedelta(hours=1))
+        actions.do_schedule_article(
+            published, when=timezone.now() + dt.timedelta(hours=1), acting_user=None
+        )
 
 
 @pytest.mark.django_db
@@ -107,7 +111,9 @@ def test_publish_due_publishes_each_article_once():
 @pytest.mark.django_db(transaction=True)
 def test_worker_publishes_a_scheduled_article_at_its_time(client):
     article = make_article(publish=False)
-    actions.schedule_article(article, timezone.now() + dt.timedelta(seconds=2))
+    actions.do_schedule_article(
+        article, when=timezone.now() + dt.timedelta(seconds=2), acting_user=None
+    )
     call_command("worker", "--batch")
     article.refresh_from_db()
     assert article.status == Article.Status.SCHEDULED  # not yet: the task waits for its time
@@ -134,6 +140,8 @@ def test_worker_start_catches_up_on_overdue_articles():
 def test_refusals_are_translated_to_german(english):
     translation.activate("de")  # undone by the english fixture's override
     with pytest.raises(ValidationError, match="muss in der Zukunft liegen"):
-        actions.schedule_article(
-            make_article(publish=False), timezone.now() - dt.timedelta(minutes=1)
+        actions.do_schedule_article(
+            make_article(publish=False),
+            when=timezone.now() - dt.timedelta(minutes=1),
+            acting_user=None,
         )

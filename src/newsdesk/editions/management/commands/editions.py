@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.db.models import QuerySet
 
+from newsdesk.editions import actions as edition_actions
 from newsdesk.editions import workflow
 from newsdesk.editions.models import Edition
 from newsdesk.newsroom.models import Article
@@ -148,7 +149,7 @@ class Command(BaseCommand):
         queued = 0
         try:
             for edition in editions:
-                workflow.retranslate(edition)
+                edition_actions.do_retranslate_edition(edition, acting_user=None)
                 queued += 1
         except KeyboardInterrupt:
             self.stdout.write("Interrupted while queuing.")
@@ -159,7 +160,7 @@ class Command(BaseCommand):
         with self._bar(len(editions)) as bar:
             try:
                 for edition in editions:
-                    workflow.retranslate(edition, enqueue=False)
+                    edition_actions.do_retranslate_edition(edition, acting_user=None, enqueue=False)
                     outcomes[workflow.run_translation(edition.pk)] += 1
                     bar.update(1)
             except KeyboardInterrupt:
