@@ -79,28 +79,31 @@ class StaffCommentForm(forms.ModelForm):
         return actions.check_text(self.cleaned_data["text"])
 
 
+COMMENT_FIELDS = [
+    "conversation",
+    "parent",
+    "author",
+    "language",
+    "created_at",
+    "edited_at",
+    "deleted_at",
+    "text",
+    "upvotes",
+    "downvotes",
+    "score",
+    "reply_count",
+    "ip_address",
+]
+
+
 @admin.register(Comment)
 class CommentAdmin(AuditTrailMixin, admin.ModelAdmin):
     form = StaffCommentForm
     list_display = ["__str__", "author", "conversation", "language", "created_at", "deleted_at"]
     list_filter = ["language"]
     search_fields = ["text"]
-    fields = [
-        "conversation",
-        "parent",
-        "author",
-        "language",
-        "created_at",
-        "edited_at",
-        "deleted_at",
-        "text",
-        "upvotes",
-        "downvotes",
-        "score",
-        "reply_count",
-        "ip_address",
-    ]
-    readonly_fields = [name for name in fields if name != "text"]
+    fields = tuple(COMMENT_FIELDS)
+    readonly_fields = [name for name in COMMENT_FIELDS if name != "text"]
     list_select_related = ["author", "conversation"]
     inlines = [RevisionInline]
     actions = ["remove_selected"]

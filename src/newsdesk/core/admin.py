@@ -14,10 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from newsdesk.core.actions import access_of, do_record_access_change
-from newsdesk.core.audit import EventType
 from newsdesk.core.models import AuditEvent
 
 User = get_user_model()
@@ -29,8 +27,6 @@ ESCALATING_FIELDS = ("is_superuser", "user_permissions")
 class AuditTrailMixin:
     """A ModelAdmin's "History" shows the object's audit trail (newest first) to whoever may
     view the object."""
-
-    object_history_template = "admin/core/object_trail.html"
 
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
@@ -56,14 +52,14 @@ class AuditTrailMixin:
             + f"?target_type__id__exact={content_type.pk}&target_id={obj.pk}",
             **(extra_context or {}),
         }
-        return TemplateResponse(request, self.object_history_template, context)
+        return TemplateResponse(request, "admin/core/object_trail.html", context)
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """The whole trail, filterable; nobody adds, changes or deletes a row here."""
 
-    list_display = ["created_at", "event_type_label", "actor", "target_type", "target_label"]
+    list_display = ["created_at", "event_type", "actor", "target_type", "target_label"]
     list_filter = ["event_type", "target_type", "created_at"]
     search_fields = ["target_label", "target_id", "actor__username"]
     date_hierarchy = "created_at"
@@ -79,10 +75,6 @@ class AuditEventAdmin(admin.ModelAdmin):
         "new_value",
         "address_hash",
     ]
-
-    @admin.display(description=gettext_lazy("event"), ordering="event_type")
-    def event_type_label(self, obj: AuditEvent) -> str:
-        return str(dict(EventType.choices).get(obj.event_type, obj.event_type))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -23,39 +23,13 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, transaction
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext_lazy as _
 
 from newsdesk.core import clock
-from newsdesk.core.models import AuditEvent, AuditMaintenance
+from newsdesk.core.models import AuditEvent, AuditMaintenance, EventType
+
+__all__ = ["AuditError", "EventType", "address_hash", "maintenance", "record_event", "trail_of"]
 from newsdesk.core.types import Actor, person
 
-
-class EventType(models.TextChoices):
-    """Every kind of event the trail records (``AuditEvent.event_type``)."""
-
-    ARTICLE_SAVED = "article.saved", _("article saved")
-    ARTICLE_PUBLISHED = "article.published", _("article published")
-    ARTICLE_SCHEDULED = "article.scheduled", _("article scheduled")
-    ARTICLE_UNPUBLISHED = "article.unpublished", _("article unpublished")
-    EDITION_APPROVED = "edition.approved", _("edition approved")
-    EDITION_POST_EDITED = "edition.post_edited", _("edition post-edited")
-    EDITION_RETRANSLATION_REQUESTED = (
-        "edition.retranslation_requested",
-        _("edition re-translation requested"),
-    )
-    COMMENT_EDITED_BY_STAFF = "comment.edited_by_staff", _("comment edited by staff")
-    COMMENT_DELETED = "comment.deleted", _("comment deleted")
-    PROFILE_CHANGED = "profile.changed", _("profile changed")
-    ACCOUNT_DELETED = "account.deleted", _("account deleted")
-    USER_ACCESS_CHANGED = "user.access_changed", _("roles or access changed")
-    API_KEY_CREATED = "api_key.created", _("API key created")
-    API_KEY_CHANGED = "api_key.changed", _("API key changed")
-    API_KEY_REMOVED = "api_key.removed", _("API key removed")
-    AUDIT_MAINTENANCE = "audit.maintenance", _("audit trail maintenance")
-
-
-TABLE = AuditEvent._meta.db_table
-GUARD_TABLE = AuditMaintenance._meta.db_table
 LABEL_MAX = AuditEvent._meta.get_field("target_label").max_length or 200
 
 
