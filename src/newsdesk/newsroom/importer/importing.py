@@ -61,6 +61,18 @@ class _Invalid(Exception):
         self.messages = messages
 
 
+def _block(number: int, spec: BlockData) -> Block:
+    """The unsaved Block of the record's `number`-th block (without its picture)."""
+    return Block(
+        position=number * 10,
+        kind=spec.kind,
+        text=spec.text,
+        title=spec.title,
+        attribution=spec.attribution,
+        caption=spec.caption,
+    )
+
+
 def _validation_messages(exc: ValidationError, prefix: str = "") -> list[str]:
     if hasattr(exc, "error_dict"):
         return [
@@ -195,17 +207,33 @@ class Importer:
     def _validated(
         self, data: ArticleData, existing: Article | None, errors: list[str]
     ) -> tuple[Article, Section | None, list[Block], list[PendingImage | None]]:
+        """The unsaved article, its section, blocks and pictures; _Invalid with every problem
+        (those found while reading first) when anything is wrong."""
         section = self._section(data, errors)
+        language = self._language(data, errors)
+        self._check_lead_and_body(data, errors)
+        self._check_dates_and_authors(data, errors)
+        article = self._article(data, existing, language)
+        self._clean_article(article, section, errors)
+        blocks, images = self._blocks(data, errors)
+        if errors:
+            raise _Invalid(errors)
+        return article, section, blocks, images
+
+    def _language(self, data: ArticleData, errors: list[str]) -> str:
         language = data.language or settings.LANGUAGE_CODE
         site_languages = [code for code, _name in settings.LANGUAGES]
-        if language not in site_languages:
-            if data.sections_are_hints:  # a feed's language is a hint too
-                language = settings.LANGUAGE_CODE
-            else:
-                errors.append(
-                    _("language: %(code)s is not one of the site's languages (%(codes)s).")
-                    % {"code": language, "codes": ", ".join(site_languages)}
-                )
+        if language in site_languages:
+            return language
+        if data.sections_are_hints:  # a feed's language is a hint too
+            return settings.LANGUAGE_CODE
+        errors.append(
+            _("language: %(code)s is not one of the site's languages (%(codes)s).")
+            % {"code": language, "codes": ", ".join(site_languages)}
+        )
+        return language
+
+    def _check_lead_and_body(self, data: ArticleData, errors: list[str]) -> None:
         if len(data.lead) > LEAD_MAX_LENGTH:
             errors.append(
                 _("lead: at most %(max)d characters, this one has %(length)d.")
@@ -213,8 +241,9 @@ class Importer:
             )
         if not data.lead and not data.blocks:
             errors.append(_("the article has neither a lead nor a body."))
-        now = timezone.now()
-        if data.published_at and data.published_at > now + dt.timedelta(minutes=5):
+
+    def _check_dates_and_authors(self, data: ArticleData, errors: list[str]) -> None:
+        if data.published_at and data.published_at > timezone.now() + dt.timedelta(minutes=5):
             errors.append(
                 _(
                     "published_at: %(when)s lies in the future; schedule such articles "
@@ -229,6 +258,8 @@ class Importer:
                     % {"name": name[:40] + "…"}
                 )
 
+    def _article(self, data: ArticleData, existing: Article | None, language: str) -> Article:
+        """The existing article, or a new one, with the record's fields set (unsaved)."""
         article = existing if existing is not None else Article(created_by=self._user())
         article.external_id = data.external_id
         article.headline = data.headline
@@ -241,6 +272,9 @@ class Importer:
             article.slug = data.slug
         elif existing is None:
             article.slug = unique_slug(Article, slugify(data.headline), 200)
+        return article
+
+    def _clean_article(self, article: Article, section: Section | None, errors: list[str]) -> None:
         # Fields the reading already found wrong are not reported a second time.
         reported = {message.split(":", 1)[0] for message in errors}
         exclude = [name for name in ARTICLE_INPUT_FIELDS if name in reported]
@@ -255,30 +289,28 @@ class Importer:
         except ValidationError as exc:
             errors.extend(_validation_messages(exc))
 
+    def _blocks(
+        self, data: ArticleData, errors: list[str]
+    ) -> tuple[list[Block], list[PendingImage | None]]:
+        """One unsaved Block per block of the record, and the picture of each (None for those
+        that have none)."""
         blocks, images = [], []
         for number, spec in enumerate(data.blocks, start=1):
             prefix = _("body block %(number)d") % {"number": number} + f" ({spec.kind}) "
-            block = Block(
-                position=number * 10,
-                kind=spec.kind,
-                text=spec.text,
-                title=spec.title,
-                attribution=spec.attribution,
-                caption=spec.caption,
-            )
-            blocks.append(block)
+            blocks.append(_block(number, spec))
             images.append(self._pending_image(spec, prefix, errors) if spec.src else None)
-            try:
-                if spec.kind == Block.Kind.IMAGE:
-                    # The picture is checked above; clean() would only miss the saved Image.
-                    block.clean_fields(exclude=["article", "key", "image"])
-                else:
-                    block.full_clean(exclude=["article", "key"])
-            except ValidationError as exc:
-                errors.extend(_validation_messages(exc, prefix=prefix))
-        if errors:
-            raise _Invalid(errors)
-        return article, section, blocks, images
+            self._clean_block(blocks[-1], prefix, errors)
+        return blocks, images
+
+    def _clean_block(self, block: Block, prefix: str, errors: list[str]) -> None:
+        try:
+            if block.kind == Block.Kind.IMAGE:
+                # The picture is checked apart; clean() would only miss the saved Image.
+                block.clean_fields(exclude=["article", "key", "image"])
+            else:
+                block.full_clean(exclude=["article", "key"])
+        except ValidationError as exc:
+            errors.extend(_validation_messages(exc, prefix=prefix))
 
     def _pending_image(
         self, spec: BlockData, prefix: str, errors: list[str]
