@@ -31,6 +31,12 @@ def _english() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _own_media_folder(settings, tmp_path: Path) -> None:
+    # Tests in other workers store pictures too: the file checks below look at this test's own.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def run_import(*args: str) -> tuple[int, str, str]:
     """Run the command like the console does: (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
