@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from newsdesk.newsroom.importer.records import ImportInputError, Source
 from newsdesk.newsroom.importer.slugs import slugify
-from newsdesk.newsroom.importer.sources import fetch
+from newsdesk.newsroom.importer.sources import SourceTooLarge, fetch
 from newsdesk.newsroom.models import Image
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -48,10 +48,11 @@ def load_image(src: str, timeout: float) -> tuple[bytes, str]:
     PNG, GIF or WebP picture."""
     if src.startswith(("http://", "https://")):
         try:
-            fetched = fetch(src, timeout, max_bytes=MAX_IMAGE_BYTES)
+            data = fetch(src, timeout, max_bytes=MAX_IMAGE_BYTES).data
+        except SourceTooLarge:
+            raise ValueError(_too_large(src)) from None
         except ImportInputError as exc:
             raise ValueError(str(exc)) from None
-        data = fetched.data
     else:
         try:
             with open(src, "rb") as handle:
@@ -62,10 +63,7 @@ def load_image(src: str, timeout: float) -> tuple[bytes, str]:
                 % {"path": src, "reason": exc.strerror or exc}
             ) from None
     if len(data) > MAX_IMAGE_BYTES:
-        raise ValueError(
-            _("%(src)s is larger than %(megabytes)d MB.")
-            % {"src": src, "megabytes": MAX_IMAGE_BYTES // (1024 * 1024)}
-        )
+        raise ValueError(_too_large(src))
     from PIL import Image as Picture
     from PIL import UnidentifiedImageError
 
@@ -88,6 +86,13 @@ def load_image(src: str, timeout: float) -> tuple[bytes, str]:
         )
     stem = Path(urllib.parse.urlsplit(src).path).stem
     return data, f"{slugify(stem)[:80] or 'bild'}.{IMAGE_FORMATS[image_format]}"
+
+
+def _too_large(src: str) -> str:
+    return _("%(src)s is larger than %(megabytes)d MB.") % {
+        "src": src,
+        "megabytes": MAX_IMAGE_BYTES // (1024 * 1024),
+    }
 
 
 @dataclass

@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from newsdesk.core import http
 from newsdesk.newsroom.importer.records import ImportInputError, Source
 
 FORMATS = ("auto", "json", "jsonl", "feed")
 MAX_INPUT_BYTES = 100 * 1024 * 1024
+# What a server may send, best first (servers that offer several formats look at it).
+ACCEPT = (
+    "application/json, application/x-ndjson, application/rss+xml, application/atom+xml, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+
+
+class SourceTooLarge(ImportInputError):
+    """The input is larger than the limit (MAX_INPUT_BYTES for a file or feed)."""
+
+    def __init__(self, name: str, max_bytes: int) -> None:
+        super().__init__(
+            _("%(name)s is larger than %(megabytes)d MB; split it into smaller files.")
+            % {"name": name, "megabytes": max_bytes // (1024 * 1024)}
+        )
 
 
 def load_source(path_or_url: str, timeout: float = 30.0) -> Source:
-    """The bytes of a local file or of an http(s) URL (fetched with `timeout` seconds)."""
+    """The bytes of a local file or of an http(s) URL (waiting at most `timeout` seconds for
+    the server at each step), at most MAX_INPUT_BYTES. ImportInputError (SourceTooLarge when
+    too large) says why it cannot be read."""
     scheme = urllib.parse.urlsplit(path_or_url).scheme.lower()
     if scheme in ("http", "https"):
         return fetch(path_or_url, timeout)
@@ -41,50 +57,38 @@ def load_source(path_or_url: str, timeout: float = 30.0) -> Source:
 
 
 def fetch(url: str, timeout: float, max_bytes: int = MAX_INPUT_BYTES) -> Source:
-    request = urllib.request.Request(  # noqa: S310 (only http and https get here)
-        url,
-        headers={
-            "User-Agent": "newsdesk-import",
-            "Accept": "application/json, application/x-ndjson, application/rss+xml, "
-            "application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
-        },
-    )
+    """The body of the http(s) `url` (at most `max_bytes` bytes), waiting at most `timeout`
+    seconds for the server at each step. SourceTooLarge past `max_bytes`; ImportInputError,
+    worded for the report, when the server refuses, does not answer or cannot be reached."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            data = response.read(max_bytes + 1)
-            content_type = response.headers.get("Content-Type", "")
-    except urllib.error.HTTPError as exc:
-        raise ImportInputError(
-            _("%(url)s answered with HTTP status %(code)s (%(reason)s).")
-            % {"url": url, "code": exc.code, "reason": exc.reason}
-        ) from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, TimeoutError):
-            reason = _("no answer within %(seconds)s seconds") % {"seconds": timeout}
-        raise ImportInputError(
-            _("Cannot fetch %(url)s: %(reason)s.") % {"url": url, "reason": reason}
-        ) from None
-    except TimeoutError:
-        raise ImportInputError(
-            _("Cannot fetch %(url)s: no answer within %(seconds)s seconds.")
-            % {"url": url, "seconds": timeout}
-        ) from None
-    except OSError as exc:
-        raise ImportInputError(
-            _("Cannot fetch %(url)s: %(reason)s.") % {"url": url, "reason": exc}
-        ) from None
-    if max_bytes == MAX_INPUT_BYTES:
-        _check_size(data, url)
-    return Source(name=url, data=data, content_type=content_type)
+        fetched = http.fetch_bytes(
+            url, timeout=timeout, max_bytes=max_bytes, headers={"Accept": ACCEPT}
+        )
+    except http.ResponseTooLarge:
+        raise SourceTooLarge(url, max_bytes) from None
+    except http.FetchError as exc:
+        raise ImportInputError(_fetch_problem(exc, timeout)) from None
+    return Source(name=url, data=fetched.body, content_type=fetched.content_type)
+
+
+def _fetch_problem(exc: http.FetchError, timeout: float) -> str:
+    if exc.status is not None:
+        return _("%(url)s answered with HTTP status %(code)s (%(reason)s).") % {
+            "url": exc.url,
+            "code": exc.status,
+            "reason": exc.reason,
+        }
+    if exc.timed_out:
+        return _("Cannot fetch %(url)s: no answer within %(seconds)s seconds.") % {
+            "url": exc.url,
+            "seconds": timeout,
+        }
+    return _("Cannot fetch %(url)s: %(reason)s.") % {"url": exc.url, "reason": exc.reason}
 
 
 def _check_size(data: bytes, name: str) -> None:
     if len(data) > MAX_INPUT_BYTES:
-        raise ImportInputError(
-            _("%(name)s is larger than %(megabytes)d MB; split it into smaller files.")
-            % {"name": name, "megabytes": MAX_INPUT_BYTES // (1024 * 1024)}
-        )
+        raise SourceTooLarge(name, MAX_INPUT_BYTES)
 
 
 def detect_format(source: Source, requested: str = "auto") -> str:

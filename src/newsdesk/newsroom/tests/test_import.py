@@ -705,6 +705,17 @@ def test_unreachable_or_slow_urls_exit_with_2(feed_server):
     assert Article.objects.count() == 0
 
 
+def test_a_refused_connection_exits_with_2_and_names_the_url():
+    import socket
+
+    with socket.socket() as probe:  # a port that nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/feed"
+    code, _out, err = run_import(url)
+    assert code == 2 and f"Cannot fetch {url}: cannot connect" in err
+    assert Article.objects.count() == 0
+
+
 def test_the_documented_examples_import_as_described(tmp_path):
     """The JSON and JSON Lines examples of docs/import.md are valid input."""
     import re
