@@ -45,9 +45,15 @@ class FetchError(Exception):
         self.retryable = retryable
         self.status = status
         self.timed_out = timed_out
-        what = f"answered HTTP {status} ({reason})" if status is not None else f"failed: {reason}"
-        hint = "trying again later may help" if retryable else "trying again will not help"
-        super().__init__(f"{url} {what}; {hint}")
+        super().__init__(f"{url}: {self.problem}")
+
+    @property
+    def problem(self) -> str:
+        """What went wrong and whether a retry helps, without the URL (for messages that name
+        it already): "HTTP 404 (Not Found); trying again will not help"."""
+        what = f"HTTP {self.status} ({self.reason})" if self.status is not None else self.reason
+        hint = "trying again later may help" if self.retryable else "trying again will not help"
+        return f"{what}; {hint}"
 
 
 class ResponseTooLarge(FetchError):

@@ -118,7 +118,7 @@ def test_a_server_that_does_not_answer_in_time(server):
     error = caught.value
     assert error.timed_out and error.retryable and error.status is None
     assert str(error) == (
-        f"{server}/slow failed: no answer within 0.3 seconds; trying again later may help"
+        f"{server}/slow: no answer within 0.3 seconds; trying again later may help"
     )
 
 
@@ -152,7 +152,7 @@ def test_only_http_and_https_urls_with_a_host_are_fetched(url):
     with pytest.raises(http.FetchError) as caught:
         http.fetch_bytes(url, timeout=5, max_bytes=100)
     assert not caught.value.retryable
-    assert str(caught.value).startswith(f"{url} failed: ")
+    assert str(caught.value).startswith(f"{url}: ")
 
 
 def test_refusals_say_their_status_and_whether_a_retry_helps(server):
@@ -160,7 +160,7 @@ def test_refusals_say_their_status_and_whether_a_retry_helps(server):
         http.fetch_bytes(f"{server}/missing", timeout=5, max_bytes=100)
     assert (caught.value.status, caught.value.reason) == (404, "Not Found")
     assert str(caught.value) == (
-        f"{server}/missing answered HTTP 404 (Not Found); trying again will not help"
+        f"{server}/missing: HTTP 404 (Not Found); trying again will not help"
     )
     with pytest.raises(http.FetchError) as caught:
         http.fetch_bytes(f"{server}/busy", timeout=5, max_bytes=100)
@@ -175,4 +175,5 @@ def test_a_refused_connection():
     with pytest.raises(http.FetchError, match="cannot connect") as caught:
         http.fetch_bytes(url, timeout=5, max_bytes=100)
     assert caught.value.retryable and caught.value.url == url
-    assert str(caught.value).startswith(f"{url} failed: cannot connect")
+    assert str(caught.value).startswith(f"{url}: cannot connect")
+    assert caught.value.problem.endswith("; trying again later may help")
