@@ -250,7 +250,8 @@ class _BodyConverter(HTMLParser):
 
 
 def html_to_blocks(markup: str, base_url: str = "") -> tuple[list[BlockData], list[str]]:
-    """The blocks of an HTML body, and notes on what was left out of it."""
+    """The blocks of an HTML body, and notes for the report on what was left out of it
+    (pictures, scripts...). Links are resolved against `base_url` when one is given."""
     converter = _BodyConverter(base_url)
     converter.feed(markup)
     converter.close()

@@ -84,7 +84,14 @@ def _validation_messages(exc: ValidationError, prefix: str = "") -> list[str]:
 
 
 class Importer:
-    """Imports records one by one; a bad record is reported and changes nothing."""
+    """Imports records one by one; a bad record is reported and changes nothing.
+
+    Options as the command's: ``default_section`` (a slug) for records without one,
+    ``create_sections``, ``draft`` (do not publish), ``update`` (overwrite articles imported
+    before), ``dry_run`` (check and roll back, store no files), ``acting_user`` for the
+    revisions, ``timeout`` in seconds for fetching pictures. ImportInputError when
+    ``default_section`` does not exist and may not be created.
+    """
 
     def __init__(
         self,
@@ -113,6 +120,8 @@ class Importer:
                 )
 
     def import_record(self, record: Record) -> Outcome:
+        """Validate `record` completely, then write it in one transaction; never raises for a
+        bad record (its Outcome is "failed" with every problem found)."""
         if record.data is None:
             return Outcome("failed", messages=list(record.errors))
         data = record.data

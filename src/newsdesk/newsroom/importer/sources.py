@@ -92,7 +92,8 @@ def _check_size(data: bytes, name: str) -> None:
 
 
 def detect_format(source: Source, requested: str = "auto") -> str:
-    """The format ("json", "jsonl" or "feed"): as requested, else from name, type, content."""
+    """The format ("json", "jsonl" or "feed"): as requested, else from name, type, content.
+    ImportInputError for an unknown requested format or when none can be told."""
     if requested != "auto":
         if requested not in FORMATS:
             raise ImportInputError(_("Unknown format %(format)s.") % {"format": requested})
