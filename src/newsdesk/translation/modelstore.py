@@ -57,6 +57,8 @@ OPUS_MT_RELEASES = {
 }
 
 Progress = Callable[[int, int | None], None]  # (bytes so far, total or None)
+# An index lists a few dozen models; anything much larger is not one.
+MAX_INDEX_BYTES = 10 * 1024 * 1024
 
 
 class ModelError(Exception):
@@ -153,14 +155,20 @@ def download(
     progress: Progress | None = None,
     timeout: float = 60.0,
 ) -> str:
-    """Stream url into destination; returns its SHA-256. On any failure nothing is left."""
+    """Stream url into destination; returns its SHA-256. On any failure nothing is left.
+
+    ``timeout``: seconds to wait for the server at each step (connecting, each read);
+    ``progress`` is told (bytes so far, total or None) after each chunk."""
     import httpx
+
+    from newsdesk.core import http
 
     partial = destination.with_name(destination.name + ".part")
     digest = hashlib.sha256()
     received = 0
     try:
-        with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
+        http.check_url(url)
+        with http.client(timeout=timeout) as session, session.stream("GET", url) as response:
             if response.status_code != 200:
                 raise ModelError(f"{url} answered HTTP {response.status_code}")
             length_header = response.headers.get("content-length")
@@ -176,9 +184,10 @@ def download(
                 raise ModelError(
                     f"download of {url} was interrupted after {received} of {total} bytes"
                 )
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, http.FetchError) as exc:
         partial.unlink(missing_ok=True)
-        raise ModelError(f"download of {url} failed after {received} bytes: {exc}") from None
+        problem = http.fetch_error(exc, url, timeout=timeout).problem
+        raise ModelError(f"download of {url} failed after {received} bytes: {problem}") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -201,13 +210,15 @@ def resolve_release(pair: str, index_url: str = "", timeout: float = 30.0) -> di
     """
     check_pair(pair)
     if index_url:
-        import httpx
+        from newsdesk.core import http
 
         try:
-            response = httpx.get(index_url, timeout=timeout, follow_redirects=True)
-            response.raise_for_status()
-            entries = response.json()["models"]
-        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            index = http.fetch_bytes(index_url, timeout=timeout, max_bytes=MAX_INDEX_BYTES)
+        except http.FetchError as exc:
+            raise ModelError(f"the model index {index_url} cannot be read: {exc.problem}") from None
+        try:
+            entries = json.loads(index.body)["models"]
+        except (ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"the model index {index_url} cannot be read: {exc}") from None
         for entry in entries:
             if isinstance(entry, dict) and entry.get("pair") == pair and entry.get("url"):

@@ -31,6 +31,12 @@ def _english() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _own_media_folder(settings, tmp_path: Path) -> None:
+    # Tests in other workers store pictures too: the file checks below look at this test's own.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def run_import(*args: str) -> tuple[int, str, str]:
     """Run the command like the console does: (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
@@ -696,6 +702,17 @@ def test_unreachable_or_slow_urls_exit_with_2(feed_server):
     code, _out, err = run_import(f"{feed_server}/slow", "--timeout", "0.3")
     assert code == 2 and "no answer within 0.3 seconds" in err
     assert time.monotonic() - started < 1.4
+    assert Article.objects.count() == 0
+
+
+def test_a_refused_connection_exits_with_2_and_names_the_url():
+    import socket
+
+    with socket.socket() as probe:  # a port that nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/feed"
+    code, _out, err = run_import(url)
+    assert code == 2 and f"Cannot fetch {url}: cannot connect" in err
     assert Article.objects.count() == 0
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from newsdesk.core import http as core_http
 from newsdesk.translation.engines import EngineError, TranslationEngine
 
 DEFAULT_LANGUAGES = ["de", "en", "fr", "it", "es", "nl", "pl", "cs", "hu", "sl", "hr", "tr", "uk"]
@@ -44,7 +45,10 @@ class HttpEngine(TranslationEngine):
         self.backoff = backoff
         self.max_retry_after = max_retry_after
         self.languages = list(languages or DEFAULT_LANGUAGES)
-        self._client = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)))
+        # No redirects: an API that moved is a configuration error, reported as its answer.
+        self._client = core_http.client(
+            timeout=timeout, connect_timeout=min(timeout, 10.0), follow_redirects=False
+        )
 
     def language_pairs(self) -> set[tuple[str, str]]:
         return set(permutations(self.languages, 2))
