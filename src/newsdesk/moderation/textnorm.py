@@ -10,7 +10,7 @@ The steps, in order (each one is a function below and documented there):
    format character (Unicode category Cf, plus the few default-ignorable characters that are
    not Cf, such as variation selectors and Hangul fillers) are removed: ``I\u200bdiot`` ->
    ``Idiot``.
-2. ``_compose_nfkc``: Unicode NFKC per character cluster: fullwidth (``ｉｄｉｏｔ``),
+2. ``_compose_nfkc``: Unicode NFKC: fullwidth (``ｉｄｉｏｔ``),
    mathematical alphanumerics (``𝐢𝐝𝐢𝐨𝐭``), circled letters, ligatures and superscripts
    become plain letters; a letter followed by combining marks is composed (``a\u0308`` -> ä).
 3. ``_replace_confusables``: letters of other scripts that look like Latin ones become those
@@ -33,8 +33,10 @@ The steps, in order (each one is a function below and documented there):
    carry meaning (``ass`` is not ``as``); the matcher in ``terms`` lets each single letter of
    an entry stand once or twice, so these still match ``idiot`` and ``arschloch``.
 
-Precomputed tables are built on first use (not at import), and every step first checks with
-one regex or C call whether it has anything to do; on ordinary text most steps do nothing.
+Steps 1 to 5 only concern non-ASCII characters: they run on each character cluster (a
+character with the combining marks after it, so the map stays exact) and are cached per
+cluster; the rest of the text is only lower-cased. The confusables table is built on first
+use, not at import. Steps 6 to 8 find their few candidates with one regex each.
 """
 
 from __future__ import annotations
@@ -42,39 +44,58 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 # A letter in Python's Unicode regex sense: a word character that is neither digit nor "_".
 LETTER = r"[^\W\d_]"
 
-# Planes scanned when building character tables: BMP, SMP and the tag/variation plane.
-_PLANES = (range(0x0, 0x20000), range(0xE0000, 0xE1000))
+
+# One step's edits of lengths: (start, end, new length) in the text as the step found it;
+# the history keeps a function giving them, so that they can be worked out on demand.
+_Edits = list[tuple[int, int, int]]
 
 
-@dataclass(frozen=True, slots=True)
 class NormalisedText:
     """A text folded for matching, with the way back to the original.
 
     ``original``: the text as given. ``folded``: the normalised form (see the module
-    docstring). ``_starts[i]``/``_ends[i]`` give the half-open span of ``original`` that
-    folded character ``i`` came from; both are ``None`` while the folding kept every
-    character in place (then character ``i`` came from ``original[i]``).
+    docstring). Each folded character came from a span of ``original``; ``char_span`` and
+    ``original_span`` give it. The map is built on first use from the edits the steps made,
+    as most screened texts never need it.
     """
 
-    original: str
-    folded: str
-    _starts: list[int] | None = None
-    _ends: list[int] | None = None
+    __slots__ = ("_ends", "_history", "_starts", "folded", "original")
+
+    def __init__(
+        self, original: str, folded: str, history: tuple[Callable[[], _Edits], ...] = ()
+    ) -> None:
+        self.original = original
+        self.folded = folded
+        self._history = history
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+
+    def __repr__(self) -> str:
+        return f"NormalisedText({self.original!r} -> {self.folded!r})"
+
+    def _map(self) -> tuple[list[int], list[int]]:
+        if self._starts is None or self._ends is None:
+            starts, ends = list(range(len(self.original))), list(range(1, len(self.original) + 1))
+            for edits in self._history:
+                starts, ends = _replay(edits(), starts, ends)
+            self._starts, self._ends = starts, ends
+        return self._starts, self._ends
 
     def char_span(self, index: int) -> tuple[int, int]:
         """Span ``(start, end)`` of ``original`` (half-open, in characters) that folded
         character ``index`` came from. Raises ``IndexError`` for an index outside ``folded``."""
         if not 0 <= index < len(self.folded):
             raise IndexError(f"folded index {index} outside 0..{len(self.folded) - 1}")
-        if self._starts is None or self._ends is None:
+        if not self._history:
             return index, index + 1
-        return self._starts[index], self._ends[index]
+        starts, ends = self._map()
+        return starts[index], ends[index]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Span of ``original`` that the folded range ``folded[start:end]`` came from.
@@ -88,113 +109,86 @@ class NormalisedText:
 
     def char_spans(self) -> list[tuple[int, int]]:
         """One ``(start, end)`` span of ``original`` per folded character, in order."""
-        if self._starts is None or self._ends is None:
+        if not self._history:
             return [(i, i + 1) for i in range(len(self.folded))]
-        return list(zip(self._starts, self._ends, strict=True))
+        return list(zip(*self._map(), strict=True))
+
+
+def _replay(edits: _Edits, starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
+    """The map after one step's edits: kept characters keep their spans; the new
+    characters of an edit map to the whole span of the characters they replace."""
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    pos = 0
+    for a, b, length in edits:
+        new_starts += starts[pos:a]
+        new_ends += ends[pos:a]
+        new_starts += [starts[a]] * length
+        new_ends += [ends[b - 1]] * length
+        pos = b
+    new_starts += starts[pos:]
+    new_ends += ends[pos:]
+    return new_starts, new_ends
 
 
 class _Work:
-    """The text between steps and, once a step changed lengths, its map to the original."""
+    """The text between steps and the edits of lengths made so far."""
 
-    __slots__ = ("ends", "starts", "text")
+    __slots__ = ("history", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts: list[int] | None = None
-        self.ends: list[int] | None = None
+        self.history: list[Callable[[], _Edits]] = []
 
-    def edit(self, edits: Iterable[tuple[int, int, str]]) -> None:
-        """Replace ``text[a:b]`` by ``new`` for each ``(a, b, new)`` (sorted, disjoint, a < b).
-
-        Every new character maps to the whole span that ``text[a:b]`` came from."""
+    def edit(self, edits: list[tuple[int, int, str]]) -> None:
+        """Replace ``text[a:b]`` by ``new`` for each ``(a, b, new)`` (sorted, disjoint, a < b)."""
+        if not edits:
+            return
         text = self.text
-        if self.starts is None or self.ends is None:
-            starts, ends = list(range(len(text))), list(range(1, len(text) + 1))
-        else:
-            starts, ends = self.starts, self.ends
         pieces: list[str] = []
-        new_starts: list[int] = []
-        new_ends: list[int] = []
         pos = 0
         for a, b, new in edits:
-            pieces.append(text[pos:a])
-            new_starts += starts[pos:a]
-            new_ends += ends[pos:a]
-            if new:
-                pieces.append(new)
-                new_starts += [starts[a]] * len(new)
-                new_ends += [ends[b - 1]] * len(new)
+            pieces += (text[pos:a], new)
             pos = b
         pieces.append(text[pos:])
-        new_starts += starts[pos:]
-        new_ends += ends[pos:]
         self.text = "".join(pieces)
-        self.starts, self.ends = new_starts, new_ends
-
-    def substitute(self, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> None:
-        """Replace every non-empty match of ``pattern`` by ``replace(match)``, keeping the map."""
-        if pattern.search(self.text) is None:
-            return
-        self.edit((m.start(), m.end(), replace(m)) for m in pattern.finditer(self.text))
+        if any(b - a != len(new) for a, b, new in edits):
+            lengths = [(a, b, len(new)) for a, b, new in edits]
+            self.history.append(lambda: lengths)
 
 
-def _char_class(chars: Iterable[int]) -> str:
-    """A regex character class (``[...]``) for the given code points, as ranges."""
-    points = sorted(set(chars))
-    parts: list[str] = []
-    i = 0
-    while i < len(points):
-        j = i
-        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
-            j += 1
-        first, last = re.escape(chr(points[i])), re.escape(chr(points[j]))
-        parts.append(first if i == j else f"{first}-{last}")
-        i = j + 1
-    return "[" + "".join(parts) + "]" if parts else "[^\\s\\S]"
+def _is_letter(char: str) -> bool:
+    return char.isalpha()
 
 
-def _scan(predicate: Callable[[str], bool]) -> list[int]:
-    return [cp for plane in _PLANES for cp in plane if predicate(chr(cp))]
-
+# Steps 1 to 5 concern only non-ASCII characters (and ASCII letters before a combining
+# mark); they run on each cluster (a character and the combining marks after it) and are
+# cached per cluster, as ordinary text repeats the same few (ä, ö, ü, ß, quotes, dashes).
 
 # Default-ignorable characters outside category Cf: combining grapheme joiner, Hangul and
 # halfwidth fillers, Khmer inherent vowels, Mongolian free variation selectors, variation
 # selectors. They render as nothing and are used to split words invisibly.
-_IGNORABLE_NOT_CF = (
-    [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0]
-    + list(range(0x180B, 0x1810))
-    + list(range(0xFE00, 0xFE10))
-    + list(range(0xE0100, 0xE01F0))
+_IGNORABLE_NOT_CF = frozenset(
+    chr(cp)
+    for cp in (
+        [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0]
+        + list(range(0x180B, 0x1810))
+        + list(range(0xFE00, 0xFE10))
+        + list(range(0xE0100, 0xE01F0))
+    )
 )
 
 
-@functools.cache
-def _invisible_pattern() -> re.Pattern[str]:
-    invisible = _scan(lambda c: unicodedata.category(c) == "Cf") + _IGNORABLE_NOT_CF
-    return re.compile(_char_class(invisible) + "+")
-
-
-def _remove_invisibles(work: _Work) -> None:
+def _remove_invisibles(text: str) -> str:
     """Step 1: delete invisible format characters (Cf and other default-ignorables)."""
-    work.substitute(_invisible_pattern(), lambda m: "")
+    return "".join(
+        c for c in text if unicodedata.category(c) != "Cf" and c not in _IGNORABLE_NOT_CF
+    )
 
 
-@functools.cache
-def _cluster_pattern() -> re.Pattern[str]:
-    marks = _char_class(_scan(lambda c: unicodedata.combining(c) != 0))
-    # Clusters NFKC may change: any non-ASCII character, or any character before a mark,
-    # with the combining marks that follow it.
-    return re.compile(rf"(?:[^\x00-\x7f]|.(?={marks})){marks}*", re.S)
-
-
-def _compose_nfkc(work: _Work) -> None:
-    """Step 2: NFKC, applied to each character with its combining marks.
-
-    The same as NFKC of the whole text except across clusters (conjoining Hangul jamo),
-    which matters to no word list; per cluster, the map to the original stays exact."""
-    if unicodedata.is_normalized("NFKC", work.text):
-        return
-    work.substitute(_cluster_pattern(), lambda m: unicodedata.normalize("NFKC", m.group()))
+def _compose_nfkc(text: str) -> str:
+    """Step 2: Unicode NFKC (compatibility forms to plain ones, combining marks composed)."""
+    return unicodedata.normalize("NFKC", text)
 
 
 # Homoglyphs the Unicode data lists only towards a non-ASCII letter; the target here.
@@ -202,8 +196,8 @@ _EXTRA_CONFUSABLES = {"β": "ß", "ϐ": "ß", "κ": "k", "τ": "t", "ι": "i", "
 
 
 @functools.cache
-def _confusables() -> tuple[re.Pattern[str], dict[int, str]]:
-    """Pattern of, and translation table for, characters that look like a Latin letter."""
+def _confusables() -> dict[int, str]:
+    """Translation table: characters that look like a Latin letter -> that letter."""
     from confusable_homoglyphs.confusables import confusables_data
 
     def latin_target(char: str) -> str | None:
@@ -224,89 +218,176 @@ def _confusables() -> tuple[re.Pattern[str], dict[int, str]]:
             table[ord(char)] = target
     for char, target in _EXTRA_CONFUSABLES.items():
         table[ord(char)] = target
-    return re.compile(_char_class(table)), table
+    return table
 
 
-def _replace_confusables(work: _Work) -> None:
+def _replace_confusables(text: str) -> str:
     """Step 3: letters of other scripts that look like a Latin letter become that letter.
 
-    One character for one, so the map does not change. Genuine Cyrillic or Greek text is
-    folded too; that is harmless, as the folded form is only used for matching."""
-    if work.text.isascii():
-        return
-    pattern, table = _confusables()
-    if pattern.search(work.text) is not None:
-        work.text = work.text.translate(table)
+    Runs before case folding, as some capitals look Latin where their small letters do
+    not (Cyrillic В, Н, М, Т). Genuine Cyrillic or Greek text is folded too; that is
+    harmless, as the folded form is only used for matching."""
+    return text.translate(_confusables())
 
 
-@functools.cache
-def _multi_casefold_pattern() -> re.Pattern[str]:
-    return re.compile(_char_class(_scan(lambda c: len(c.casefold()) != 1)))
-
-
-def _fold_case(work: _Work) -> None:
-    """Step 4: Unicode case folding (``casefold``); ß, ẞ -> ``ss``.
-
-    Characters that fold to several (ß, ŉ, İ) are expanded first, so that the rest is one
-    character for one and the map stays exact."""
-    if work.text.isascii():
-        work.text = work.text.lower()
-        return
-    work.substitute(_multi_casefold_pattern(), lambda m: m.group().casefold())
-    work.text = work.text.casefold()
+def _fold_case(text: str) -> str:
+    """Step 4: Unicode case folding (``casefold``); ß and ẞ become ``ss``."""
+    return text.casefold()
 
 
 _UMLAUT_BASES = frozenset("aou")
 _DIAERESIS = "\u0308"
 
 
-@functools.cache
-def _diacritics() -> tuple[re.Pattern[str], dict[str, str]]:
-    """Pattern and replacements for Latin letters with diacritics and for stray marks."""
-    replacements: dict[str, str] = {}
-    latin = list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00))
-    for cp in latin:
-        char = chr(cp)
+def _fold_diacritics(text: str) -> str:
+    """Step 5: ä ö ü -> ae oe ue; other Latin letters lose their accents (é -> e); every
+    combining mark left over (one that composes with nothing: "Zalgo" text) is removed."""
+    folded = []
+    for char in text:
         decomposed = unicodedata.normalize("NFD", char)
-        base, marks = decomposed[:1], decomposed[1:]
-        if not marks or not (base.isascii() and base.isalpha()):
+        base, marks = decomposed[0], decomposed[1:]
+        if unicodedata.category(base) in ("Mn", "Me"):
             continue
-        umlaut = _DIAERESIS in marks and base.lower() in _UMLAUT_BASES
-        replacements[char] = base + ("e" if umlaut else "")
-    stray_marks = _scan(lambda c: unicodedata.category(c) in ("Mn", "Me"))
-    pattern = re.compile(f"{_char_class(map(ord, replacements))}|{_char_class(stray_marks)}+")
-    return pattern, replacements
+        if marks and base.isascii() and base.isalpha():
+            folded.append(base + ("e" if _DIAERESIS in marks and base in _UMLAUT_BASES else ""))
+        else:
+            folded.append(char)
+    return "".join(folded)
 
 
-def _fold_diacritics(work: _Work) -> None:
-    """Step 5: ä ö ü -> ae oe ue; é -> e and the like; leftover combining marks removed."""
-    if work.text.isascii():
-        return
-    pattern, replacements = _diacritics()
-    work.substitute(pattern, lambda m: replacements.get(m.group(), ""))
+@functools.lru_cache(maxsize=4096)
+def _fold_cluster(cluster: str) -> str:
+    """Steps 1 to 5 on one cluster; the result is case-folded."""
+    return _fold_diacritics(
+        _fold_case(_replace_confusables(_compose_nfkc(_remove_invisibles(cluster))))
+    )
 
 
-_LEET = str.maketrans("013457890@$€!", "oieastbgoasei")
-# Runs of leet characters inside a word (letters on both sides); at a word's start (one or
-# two, before letters) and at its end (one or two, after letters). "!" counts only inside a
-# word ("Idiot!" is punctuation), "@" only at the start or inside.
-_LEET_PATTERN = re.compile(
-    rf"(?<={LETTER})[013457890@$€!]+(?={LETTER})"
-    rf"|(?<![\w@$€!])[013457890@$€]{{1,2}}(?={LETTER})"
-    rf"|(?<={LETTER})[013457890$€]{{1,2}}(?![\w@$€!])"
-)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _clusters(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Spans of the clusters in ``text[start:end]``: each character that is not a combining
+    mark starts one."""
+    cluster_start = start
+    for i in range(start + 1, end):
+        if not unicodedata.combining(text[i]):
+            yield cluster_start, i
+            cluster_start = i
+    yield cluster_start, end
+
+
+def _character_edits(text: str) -> list[tuple[int, int, str]]:
+    """Steps 1 to 5 as edits of ``text``, one per cluster that changes."""
+    edits = []
+    for run in _NON_ASCII.finditer(text):
+        start, end = run.span()
+        if start > 0 and unicodedata.combining(text[start]):
+            start -= 1  # the ASCII letter the mark belongs to ("a" + U+0308)
+        for a, b in _clusters(text, start, end):
+            folded = _fold_cluster(text[a:b])
+            if folded != text[a:b]:
+                edits.append((a, b, folded))
+    return edits
+
+
+class _FoldedRun(NamedTuple):
+    folded: str
+    starts_with_mark: bool  # belongs to the letter before it: the run cannot stand alone
+    keeps_map: bool  # every cluster is one character that folds to one character
+
+
+# Steps 1 to 5 per run of non-ASCII characters seen ("ä", "ß", "„", "ІДИОТ"); bounded.
+_RUN_CACHE: dict[str, _FoldedRun] = {}
+_RUN_CACHE_SIZE = 65536
+
+
+def _fold_run(run: str) -> _FoldedRun:
+    cached = _RUN_CACHE.get(run)
+    if cached is None:
+        pieces = [_fold_cluster(run[a:b]) for a, b in _clusters(run, 0, len(run))]
+        cached = _FoldedRun(
+            "".join(pieces),
+            unicodedata.combining(run[0]) != 0,
+            len(pieces) == len(run) and all(len(piece) == 1 for piece in pieces),
+        )
+        if len(_RUN_CACHE) < _RUN_CACHE_SIZE:
+            _RUN_CACHE[run] = cached
+    return cached
+
+
+def _fold_characters(work: _Work) -> None:
+    """Steps 1 to 5 on every non-ASCII cluster, then ASCII case folding (``lower``).
+
+    Ordinary runs come from the cache as text; the exact edits, needed only for the map
+    back to the original, are worked out on demand (``_character_edits``)."""
+    text = work.text
+    if not text.isascii():
+        pieces: list[str] = []
+        pos = 0
+        keeps_map = True
+        for run in _NON_ASCII.finditer(text):
+            folded = _fold_run(run.group())
+            if folded.starts_with_mark:  # rare (decomposed input): take the exact path
+                work.edit(_character_edits(text))
+                break
+            pieces += (text[pos : run.start()], folded.folded)
+            pos = run.end()
+            keeps_map = keeps_map and folded.keeps_map
+        else:
+            pieces.append(text[pos:])
+            work.text = "".join(pieces)
+            if not keeps_map:
+                work.history.append(functools.partial(_length_edits, text))
+    # Folded clusters are already folded; lower() changes no length outside them.
+    work.text = work.text.lower()
+
+
+def _length_edits(text: str) -> _Edits:
+    return [(a, b, len(new)) for a, b, new in _character_edits(text)]
+
+
+_LEET_CHARS = "013457890@$€!"
+_LEET = str.maketrans(_LEET_CHARS, "oieastbgoasei")
+_LEET_RUN = re.compile(r"[013457890@$€!]+")
+_WORD_OR_LEET = re.compile(r"[\w@$€!]")
 
 
 def _undo_leetspeak(work: _Work) -> None:
     """Step 6: digits and symbols written for letters inside words become the letters.
 
-    One character for one. A token of digits alone stays a number, as does a run of three
-    or more digits at a word's edge ("100er")."""
-    if _LEET_PATTERN.search(work.text) is not None:
-        work.text = _LEET_PATTERN.sub(lambda m: m.group().translate(_LEET), work.text)
+    A run of 0 1 3 4 5 7 8 9 @ $ € ! is read as letters when it has a letter on both
+    sides; or when it is one or two characters at the start of a word, before a letter
+    ("1diot", "@rsch"), or at the end, after one ("a$$"): there "!" is punctuation and "@"
+    a mention, so they stay. A token without letters is a number (``2026``, ``10 Euro``),
+    and so is a run of three or more digits at a word's edge (``100er``)."""
+    text = work.text
+    if not any(char in text for char in _LEET_CHARS):
+        return
+    edits = []
+    for run in _LEET_RUN.finditer(text):
+        start, end = run.span()
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        letter_before, letter_after = _is_letter(before), _is_letter(after)
+        if letter_before and letter_after:
+            leet = True
+        elif end - start > 2 or "!" in run.group():
+            leet = False
+        elif letter_after:
+            leet = not _WORD_OR_LEET.match(before)
+        elif letter_before:
+            leet = "@" not in run.group() and not _WORD_OR_LEET.match(after)
+        else:
+            leet = False
+        if leet:
+            edits.append((start, end, run.group().translate(_LEET)))
+    work.edit(edits)
 
 
 _SEPARATOR = r"[\s.\-_*+~·•/\\|']"
+# Two single letters in a row, the first after a separator: any run of three has this.
+_SPACED_HINT = re.compile(rf"{_SEPARATOR}{LETTER}{_SEPARATOR}{{1,3}}{LETTER}(?![^\W_])")
 # A single letter, a separator, a single letter, then the same separator and a single letter
 # again at least once ("a r s c h", "A.r.s.c.h", "a - r - s").
 _SPACED_RUN = re.compile(
@@ -321,33 +402,32 @@ def _join_spaced_letters(work: _Work) -> None:
 
     Only the separators are removed; every letter keeps its own span."""
     text = work.text
-    if _SPACED_RUN.search(text) is None:
+    if _SPACED_HINT.search(text) is None:
         return
     work.edit(
-        (sep.start(), sep.end(), "")
-        for run in _SPACED_RUN.finditer(text)
-        for sep in _SEPARATORS.finditer(text, run.start(), run.end())
+        [
+            (sep.start(), sep.end(), "")
+            for run in _SPACED_RUN.finditer(text)
+            for sep in _SEPARATORS.finditer(text, run.start(), run.end())
+        ]
     )
 
 
-_REPEAT = re.compile(rf"({LETTER})\1\1+")
+_REPEAT = re.compile(r"(.)\1\1+", re.S)
 
 
 def _collapse_repeats(work: _Work) -> None:
     """Step 8: three or more of the same letter in a row become two (``ooooo`` -> ``oo``)."""
-    work.substitute(_REPEAT, lambda m: m.group(1) * 2)
+    work.edit(
+        [
+            (m.start(), m.end(), m.group(1) * 2)
+            for m in _REPEAT.finditer(work.text)
+            if _is_letter(m.group(1))
+        ]
+    )
 
 
-_STEPS = (
-    _remove_invisibles,
-    _compose_nfkc,
-    _replace_confusables,
-    _fold_case,
-    _fold_diacritics,
-    _undo_leetspeak,
-    _join_spaced_letters,
-    _collapse_repeats,
-)
+_STEPS = (_fold_characters, _undo_leetspeak, _join_spaced_letters, _collapse_repeats)
 
 
 def normalise(text: str) -> NormalisedText:
@@ -362,4 +442,4 @@ def normalise(text: str) -> NormalisedText:
     work = _Work(text)
     for step in _STEPS:
         step(work)
-    return NormalisedText(text, work.text, work.starts, work.ends)
+    return NormalisedText(text, work.text, tuple(work.history))
