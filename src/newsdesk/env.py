@@ -1,4 +1,11 @@
-"""Typed readers for settings taken from the environment; each fails loudly on a bad value."""
+"""Typed readers for settings taken from the environment; each fails loudly on a bad value.
+
+Names follow one rule: Django's and the usual deployment names as they are (``DATABASE_URL``,
+``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS``, ``CACHE_URL``, ``TIME_ZONE``...), and
+newsdesk's own as ``NEWSDESK_<APP>_<NAME>`` (``NEWSDESK_COMMUNITY_MAX_DEPTH``,
+``NEWSDESK_MT_ENGINE``) or ``NEWSDESK_<NAME>`` for the site as a whole. Names used before the
+rule are still read when the new one is not set (:data:`FORMER_NAMES`).
+"""
 
 from __future__ import annotations
 
@@ -11,16 +18,56 @@ class ConfigError(Exception):
     """A setting in the environment has a value newsdesk cannot use."""
 
 
+# New name -> the names it had before (still read, new name first).
+FORMER_NAMES: dict[str, tuple[str, ...]] = {
+    "NEWSDESK_SITE_URL": ("SITE_URL",),
+    "NEWSDESK_SITE_NAME": ("SITE_NAME",),
+    "NEWSDESK_TASK_BACKEND": ("TASK_BACKEND",),
+    "NEWSDESK_TRUSTED_PROXIES": ("TRUSTED_PROXIES", "COMMUNITY_TRUSTED_PROXIES"),
+    "NEWSDESK_BEHIND_TLS_PROXY": ("BEHIND_TLS_PROXY",),
+    "NEWSDESK_SECURE_COOKIES": ("SECURE_COOKIES",),
+    "NEWSDESK_WEB_WORKERS": ("WEB_WORKERS",),
+    "NEWSDESK_WEB_THREADS": ("WEB_THREADS",),
+    "NEWSDESK_WEB_ACCESS_LOG": ("WEB_ACCESS_LOG",),
+    "NEWSDESK_MT_MODEL_DIR": ("NEWSDESK_MODEL_DIR",),
+    "NEWSDESK_MT_MODEL_INDEX_URL": ("NEWSDESK_MODEL_INDEX_URL",),
+    **{
+        f"NEWSDESK_COMMUNITY_{name}": (f"COMMUNITY_{name}",)
+        for name in (
+            "ACCOUNT_BURST",
+            "ALLOWED_ORIGINS",
+            "COMMENT_MAX_LENGTH",
+            "EDIT_WINDOW_SECONDS",
+            "IP_PER_MINUTE",
+            "MAX_DEPTH",
+            "PAGE_SIZE",
+            "SECONDS_BETWEEN_COMMENTS",
+        )
+    },
+}
+
+
+def _lookup(name: str) -> tuple[str, str | None]:
+    """(the name that was set, its value): ``name``, else its first former name that is set."""
+    if name in os.environ:
+        return name, os.environ[name]
+    for former in FORMER_NAMES.get(name, ()):
+        if former in os.environ:
+            return former, os.environ[former]
+    return name, None
+
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    value = _lookup(name)[1]
+    return default if value is None else value
 
 
 def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+    name, raw = _lookup(name)
     if raw is None:
         return default
     value = raw.strip().lower()
@@ -34,7 +81,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    raw = os.environ.get(name)
+    name, raw = _lookup(name)
     if raw is None or raw.strip() == "":
         return default
     try:
@@ -47,7 +94,7 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
+    raw = _lookup(name)[1]
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
@@ -68,7 +115,7 @@ def env_secret(name: str, default: str | None = None) -> str | None:
 
 
 def env_timezone(name: str, default: str) -> str:
-    value = os.environ.get(name, default)
+    value = env_str(name, default)
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
@@ -89,3 +136,14 @@ def env_languages(name: str, default: list[str], known: dict[str, str]) -> list[
     if len(set(codes)) != len(codes):
         raise ConfigError(f"{name} lists a language twice: {','.join(codes)}")
     return codes
+
+
+def env_class(name: str, default: str, short_names: dict[str, str]) -> str:
+    """A plug-in's dotted path: one of ``short_names`` (short name -> dotted path), or a dotted
+    path given in full. Raises ConfigError for anything else, listing the short names."""
+    value = env_str(name, default).strip()
+    if value in short_names:
+        return short_names[value]
+    if "." in value and all(part.isidentifier() for part in value.split(".")):
+        return value
+    raise ConfigError(f"{name}={value!r}: use {', '.join(short_names)} or a dotted path")

@@ -10,6 +10,7 @@ import dj_database_url
 from newsdesk.env import (
     ConfigError,
     env_bool,
+    env_class,
     env_int,
     env_languages,
     env_list,
@@ -33,8 +34,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-SITE_NAME = env_str("SITE_NAME", "newsdesk")
+SITE_URL = env_str("NEWSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env_str("NEWSDESK_SITE_NAME", "newsdesk")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -142,12 +143,7 @@ _task_backends = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "dummy": "django_tasks.backends.dummy.DummyBackend",
 }
-_task_backend = env_str("TASK_BACKEND", "database")
-if _task_backend not in _task_backends and "." not in _task_backend:
-    raise ConfigError(
-        f"TASK_BACKEND={_task_backend!r}: use database, immediate, dummy or a dotted path"
-    )
-TASKS = {"default": {"BACKEND": _task_backends.get(_task_backend, _task_backend)}}
+TASKS = {"default": {"BACKEND": env_class("NEWSDESK_TASK_BACKEND", "database", _task_backends)}}
 # A task marked running for longer than this belonged to a worker that was killed: a running
 # worker queues it again (checked at its start and every minute; newsdesk worker --stale-after).
 NEWSDESK_TASK_STALE_SECONDS = env_int("NEWSDESK_TASK_STALE_SECONDS", 600, minimum=30)
@@ -217,13 +213,13 @@ SESSION_ENGINE = "newsdesk.core.sessions"  # Django's database sessions, read by
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SITE_URL.startswith("https://"))
+SESSION_COOKIE_SECURE = env_bool("NEWSDESK_SECURE_COOKIES", SITE_URL.startswith("https://"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("NEWSDESK_BEHIND_TLS_PROXY", False) else None
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -270,28 +266,28 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 LOGIN_REDIRECT_URL = "/"
-COMMUNITY_COMMENT_MAX_LENGTH = env_int("COMMUNITY_COMMENT_MAX_LENGTH", 2000, minimum=1)
-COMMUNITY_MAX_DEPTH = env_int("COMMUNITY_MAX_DEPTH", 3, minimum=1)
-COMMUNITY_EDIT_WINDOW_SECONDS = env_int("COMMUNITY_EDIT_WINDOW_SECONDS", 900, minimum=0)
-COMMUNITY_PAGE_SIZE = env_int("COMMUNITY_PAGE_SIZE", 50, minimum=1)
-COMMUNITY_SECONDS_BETWEEN_COMMENTS = env_int("COMMUNITY_SECONDS_BETWEEN_COMMENTS", 30, minimum=0)
-COMMUNITY_ACCOUNT_BURST = env_int("COMMUNITY_ACCOUNT_BURST", 10, minimum=1)  # per hour
+COMMUNITY_COMMENT_MAX_LENGTH = env_int("NEWSDESK_COMMUNITY_COMMENT_MAX_LENGTH", 2000, minimum=1)
+COMMUNITY_MAX_DEPTH = env_int("NEWSDESK_COMMUNITY_MAX_DEPTH", 3, minimum=1)
+COMMUNITY_EDIT_WINDOW_SECONDS = env_int("NEWSDESK_COMMUNITY_EDIT_WINDOW_SECONDS", 900, minimum=0)
+COMMUNITY_PAGE_SIZE = env_int("NEWSDESK_COMMUNITY_PAGE_SIZE", 50, minimum=1)
+COMMUNITY_SECONDS_BETWEEN_COMMENTS = env_int(
+    "NEWSDESK_COMMUNITY_SECONDS_BETWEEN_COMMENTS", 30, minimum=0
+)
+COMMUNITY_ACCOUNT_BURST = env_int("NEWSDESK_COMMUNITY_ACCOUNT_BURST", 10, minimum=1)  # per hour
 # 0 turns the per-address limit off (e.g. behind a proxy that hides the readers' addresses).
-COMMUNITY_IP_PER_MINUTE = env_int("COMMUNITY_IP_PER_MINUTE", 20, minimum=0)
-COMMUNITY_ALLOWED_ORIGINS = env_list("COMMUNITY_ALLOWED_ORIGINS", [])
+COMMUNITY_IP_PER_MINUTE = env_int("NEWSDESK_COMMUNITY_IP_PER_MINUTE", 20, minimum=0)
+COMMUNITY_ALLOWED_ORIGINS = env_list("NEWSDESK_COMMUNITY_ALLOWED_ORIGINS", [])
 # Proxies in front of the server that append to X-Forwarded-For (0: use REMOTE_ADDR); the
 # per-IP comment limit needs the client's address, not the proxy's.
 # Proxies in front of the server that append to X-Forwarded-For (newsdesk.core.net.client_ip);
 # COMMUNITY_TRUSTED_PROXIES is the older name of the variable.
-TRUSTED_PROXIES = env_int(
-    "TRUSTED_PROXIES", env_int("COMMUNITY_TRUSTED_PROXIES", 0, minimum=0), minimum=0
-)
+TRUSTED_PROXIES = env_int("NEWSDESK_TRUSTED_PROXIES", 0, minimum=0)
 
 
 # Machine translation (newsdesk.translation): the engine, installed models and the HTTP API.
-NEWSDESK_MODEL_DIR = Path(env_str("NEWSDESK_MODEL_DIR", str(DATA_DIR / "models"))).resolve()
+NEWSDESK_MODEL_DIR = Path(env_str("NEWSDESK_MT_MODEL_DIR", str(DATA_DIR / "models"))).resolve()
 # Where `newsdesk models install de-en` looks a pair up (a JSON index, see docs/translation.md).
-NEWSDESK_MODEL_INDEX_URL = env_str("NEWSDESK_MODEL_INDEX_URL", "")
+NEWSDESK_MODEL_INDEX_URL = env_str("NEWSDESK_MT_MODEL_INDEX_URL", "")
 _mt_engines = {
     "ctranslate2": "newsdesk.translation.engines.ctranslate2.CTranslate2Engine",
     "deepl": "newsdesk.translation.engines.http.DeepLEngine",
@@ -299,11 +295,8 @@ _mt_engines = {
     "openai": "newsdesk.translation.engines.http.OpenAIChatEngine",
     "dummy": "newsdesk.translation.engines.dummy.DummyEngine",
 }
-_mt_engine = env_str("NEWSDESK_MT_ENGINE", "ctranslate2")
-if _mt_engine not in _mt_engines and "." not in _mt_engine:
-    raise ConfigError(
-        f"NEWSDESK_MT_ENGINE={_mt_engine!r}: use {', '.join(_mt_engines)} or a dotted path"
-    )
+_mt_engine_class = env_class("NEWSDESK_MT_ENGINE", "ctranslate2", _mt_engines)
+_mt_engine = {path: short for short, path in _mt_engines.items()}.get(_mt_engine_class, "")
 if _mt_engine == "ctranslate2":
     _mt_options: dict[str, object] = {
         "model_dir": str(NEWSDESK_MODEL_DIR),
@@ -328,7 +321,7 @@ elif _mt_engine in ("deepl", "libretranslate", "openai"):
 else:
     _mt_options = {}
 NEWSDESK_TRANSLATION_ENGINE = {
-    "CLASS": _mt_engines.get(_mt_engine, _mt_engine),
+    "CLASS": _mt_engine_class,
     "OPTIONS": _mt_options,
 }
 # The LibreTranslate-compatible API under /mt/: keys required, and the default rate per key.

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from newsdesk.community.models import (
 from newsdesk.core import clock, prepared
 from newsdesk.core.audit import EventType, record_event
 from newsdesk.core.errors import ActionRefused
-from newsdesk.core.types import Actor
+from newsdesk.core.types import Actor, AnyUser, person
 from newsdesk.core.writelock import write_lock
 from newsdesk.newsroom.models import Article
 
@@ -51,7 +52,7 @@ class Draft:
     """A comment about to be saved; screeners may refuse it (raise CommentRefused)."""
 
     conversation: Conversation
-    author: Any
+    author: User
     text: str
     parent: Comment | None
     language: str
@@ -170,7 +171,7 @@ def conversation_for_url(url: str, *, title: str = "", create: bool = True) -> C
     return conversation
 
 
-def profile_for(user: Any) -> Profile:
+def profile_for(user: User) -> Profile:
     """The user's reader profile, created with a unique display name if missing."""
     try:
         return user.community_profile
@@ -207,11 +208,15 @@ def check_text(raw: str) -> str:
     return cleaned
 
 
-def _require_reader(acting_user: Any) -> None:
-    if acting_user is None or not acting_user.is_authenticated:
+def _require_reader(acting_user: Actor) -> User:
+    """The signed-in, active account behind ``acting_user``; refuses ``login_required`` (401)
+    and ``inactive`` (403)."""
+    reader = person(acting_user)
+    if reader is None:
         raise CommentRefused("login_required", _("Please log in to take part."), status=401)
-    if not acting_user.is_active:
+    if not reader.is_active:
         raise CommentRefused("inactive", _("This account is disabled."), status=403)
+    return reader
 
 
 # Rate limits count the reader's stored comments (and those from the same address), so
@@ -233,7 +238,7 @@ _RATES_SQL = """
 _POSTING_LOCK = 0x436F6D6D  # "Comm"
 
 
-def _one_post_at_a_time(user: Any) -> None:
+def _one_post_at_a_time(user: User) -> None:
     """Serialise one account's posts until the transaction ends. SQLite needs nothing more:
     its writes already go one at a time through write_lock."""
     if connection.vendor == "postgresql":
@@ -241,7 +246,7 @@ def _one_post_at_a_time(user: Any) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_POSTING_LOCK, user.pk])
 
 
-def check_rate_limits(user: Any, ip_address: str | None, now: dt.datetime | None = None) -> None:
+def check_rate_limits(user: User, ip_address: str | None, now: dt.datetime | None = None) -> None:
     """One comment per COMMUNITY_SECONDS_BETWEEN_COMMENTS per account, at most
     COMMUNITY_ACCOUNT_BURST an hour per account and COMMUNITY_IP_PER_MINUTE a minute per
     address (0: none), counted from the comments table in one query."""
@@ -310,7 +315,9 @@ _DUPLICATES_SQL = """
 """
 
 
-def _check_duplicates(conversation: Conversation, user: Any, digest: str, now: dt.datetime) -> None:
+def _check_duplicates(
+    conversation: Conversation, user: User, digest: str, now: dt.datetime
+) -> None:
     """One query: the same text by this reader (24 h), or by anyone here (10 minutes)."""
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
@@ -354,14 +361,14 @@ def do_post_comment(
     conversation: Conversation,
     *,
     text_value: str,
-    acting_user: Any,
+    acting_user: Actor,
     parent: Comment | None = None,
     language: str | None = None,
     ip_address: str | None = None,
     honeypot: str = "",
 ) -> Comment:
     """Post a comment (or a reply to `parent`) as acting_user, after every check."""
-    _require_reader(acting_user)
+    reader = _require_reader(acting_user)
     if honeypot:
         raise CommentRefused(
             "honeypot",
@@ -388,22 +395,22 @@ def do_post_comment(
     if not state.can_post:
         raise CommentRefused("closed", state.message, status=403)
     digest = comment_text.digest(cleaned)
-    draft = Draft(conversation, acting_user, cleaned, parent, language, ip_address)
+    draft = Draft(conversation, reader, cleaned, parent, language, ip_address)
     for screen in comment_screeners:
         screen(draft)
     with write_lock(), transaction.atomic():
         # Checked and stored in one go, so that parallel posts of one account (a script, a
         # double click) cannot all pass the checks before any of them is stored.
-        _one_post_at_a_time(acting_user)
+        _one_post_at_a_time(reader)
         now = clock.now()
-        _check_duplicates(conversation, acting_user, digest, now)
-        check_rate_limits(acting_user, ip_address, now)
+        _check_duplicates(conversation, reader, digest, now)
+        check_rate_limits(reader, ip_address, now)
         comment = Comment(
             conversation=conversation,
             parent=parent,
             root=(parent.root or parent) if parent is not None else None,
             depth=parent.depth + 1 if parent is not None else 0,
-            author=acting_user,
+            author=reader,
             language=language,
             text=draft.text,
             html=comment_text.render(draft.text),
@@ -416,26 +423,27 @@ def do_post_comment(
         if parent is not None:
             Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
     signals.comment_posted.send(sender=Comment, comment=comment, acting_user=acting_user)
-    if parent is not None and parent.author_id and parent.author_id != acting_user.pk:
+    if parent is not None and parent.author_id and parent.author_id != reader.pk:
         from newsdesk.community.tasks import notify_reply
 
         transaction.on_commit(lambda: notify_reply.enqueue(comment.pk))
     return comment
 
 
-def _require_author(comment: Comment, acting_user: Any) -> None:
-    _require_reader(acting_user)
-    if comment.author_id != acting_user.pk:
+def _require_author(comment: Comment, acting_user: Actor) -> User:
+    reader = _require_reader(acting_user)
+    if comment.author_id != reader.pk:
         raise CommentRefused("not_author", _("You can only change your own comments."), status=403)
     if comment.is_deleted:
         raise CommentRefused("deleted", _("This comment was deleted."), status=409)
+    return reader
 
 
 def edit_deadline(comment: Comment) -> dt.datetime:
     return comment.created_at + dt.timedelta(seconds=settings.COMMUNITY_EDIT_WINDOW_SECONDS)
 
 
-def can_edit(comment: Comment, user: Any) -> bool:
+def can_edit(comment: Comment, user: AnyUser) -> bool:
     return (
         user.is_authenticated
         and comment.author_id == user.pk
@@ -444,7 +452,7 @@ def can_edit(comment: Comment, user: Any) -> bool:
     )
 
 
-def do_edit_comment(comment: Comment, *, text_value: str, acting_user: Any) -> Comment:
+def do_edit_comment(comment: Comment, *, text_value: str, acting_user: Actor) -> Comment:
     _require_author(comment, acting_user)
     now = clock.now()
     if now >= edit_deadline(comment):
@@ -503,7 +511,7 @@ def do_delete_comment(comment: Comment, *, acting_user: Actor) -> Comment:
         _require_author(comment, acting_user)
     elif comment.is_deleted:
         raise CommentRefused("deleted", _("This comment was deleted."), status=409)
-    by_staff = acting_user is not None and comment.author_id != acting_user.pk
+    by_staff = comment.author_id != getattr(person(acting_user), "pk", None)
     with transaction.atomic():
         comment.deleted_at = clock.now()
         comment.save(update_fields=["deleted_at"])
@@ -566,21 +574,21 @@ def wilson_lower_bound(up: int, down: int, z: float = 1.96) -> float:
     return (centre - margin) / (1 + z * z / n)
 
 
-def do_vote(comment: Comment, *, value: int, acting_user: Any) -> Comment:
+def do_vote(comment: Comment, *, value: int, acting_user: Actor) -> Comment:
     """Vote +1 or -1 on a comment, change the vote, or take it back with 0."""
-    _require_reader(acting_user)
+    reader = _require_reader(acting_user)
     if value not in (1, -1, 0):
         raise CommentRefused("bad_vote", _("A vote is +1, -1 or 0 (to take it back)."))
     if comment.is_deleted:
         raise CommentRefused("deleted", _("This comment was deleted."), status=409)
-    if comment.author_id == acting_user.pk:
+    if comment.author_id == reader.pk:
         raise CommentRefused("own_comment", _("You cannot vote on your own comment."), status=403)
     state = hours.opening_state(comment.conversation)
     if not state.can_vote:
         raise CommentRefused("archived", state.message, status=403)
     with write_lock(), transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
-        existing = Vote.objects.filter(comment=locked, user=acting_user).first()
+        existing = Vote.objects.filter(comment=locked, user=reader).first()
         old = existing.value if existing else 0
         if old == value:
             return locked
@@ -591,9 +599,7 @@ def do_vote(comment: Comment, *, value: int, acting_user: Any) -> Comment:
             existing.updated_at = clock.now()
             existing.save(update_fields=["value", "updated_at"])
         else:
-            Vote.objects.create(
-                comment=locked, user=acting_user, value=value, updated_at=clock.now()
-            )
+            Vote.objects.create(comment=locked, user=reader, value=value, updated_at=clock.now())
         locked.upvotes += (value == 1) - (old == 1)
         locked.downvotes += (value == -1) - (old == -1)
         locked.score = wilson_lower_bound(locked.upvotes, locked.downvotes)
@@ -603,16 +609,16 @@ def do_vote(comment: Comment, *, value: int, acting_user: Any) -> Comment:
 
 
 def do_update_profile(
-    profile: Profile, *, display_name: str, notify_replies: bool, acting_user: Any
+    profile: Profile, *, display_name: str, notify_replies: bool, acting_user: Actor
 ) -> Profile:
     """Change a reader's display name and reply e-mails: the reader themselves, or staff who
     may change profiles (``community.change_profile``). Recorded in the audit trail.
 
     Refusals: ``login_required`` (401), ``inactive``, ``not_owner`` (403), ``bad_name``,
     ``name_taken`` (409)."""
-    _require_reader(acting_user)
-    own = profile.user_id == acting_user.pk  # type: ignore[union-attr]
-    if not own and not acting_user.has_perm("community.change_profile"):  # type: ignore[union-attr]
+    reader = _require_reader(acting_user)
+    own = profile.user_id == reader.pk
+    if not own and not reader.has_perm("community.change_profile"):
         raise CommentRefused("not_owner", _("You can only change your own profile."), status=403)
     name = check_display_name(display_name, exclude_user=profile.user)
     old = {"display_name": profile.display_name, "notify_replies": profile.notify_replies}
@@ -630,7 +636,7 @@ def do_update_profile(
     return profile
 
 
-def check_display_name(raw: str, *, exclude_user: Any = None) -> str:
+def check_display_name(raw: str, *, exclude_user: User | None = None) -> str:
     name = comment_text.normalise(raw or "").replace("\n", " ")
     if len(name) < 3:
         raise CommentRefused("bad_name", _("A display name needs at least 3 characters."))
@@ -651,10 +657,10 @@ def check_display_name(raw: str, *, exclude_user: Any = None) -> str:
     return name
 
 
-def do_delete_account(user: Any, *, acting_user: Any) -> None:
+def do_delete_account(user: User, *, acting_user: Actor) -> None:
     """Delete an account: its comments' texts go too (replies to them stay)."""
-    _require_reader(acting_user)
-    if user.pk != acting_user.pk:
+    reader = _require_reader(acting_user)
+    if user.pk != reader.pk:
         raise CommentRefused("not_owner", _("You can only delete your own account."), status=403)
     now = clock.now()
     with transaction.atomic():

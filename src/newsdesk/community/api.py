@@ -22,20 +22,12 @@ from django.views.decorators.http import require_http_methods
 from newsdesk.community import actions, hours, rendering
 from newsdesk.community.models import Comment, Conversation, Profile
 from newsdesk.community.openapi import schema
+from newsdesk.core.errors import refusal_response
 from newsdesk.core.net import client_ip
 from newsdesk.newsroom.models import Article
 
 MAX_BODY_BYTES = 32 * 1024
 MAX_COUNT_KEYS = 100
-
-
-def error(refused: actions.CommentRefused) -> JsonResponse:
-    response = JsonResponse(
-        {"error": refused.code, "message": refused.message}, status=refused.status
-    )
-    if refused.retry_after:
-        response["Retry-After"] = str(refused.retry_after)
-    return response
 
 
 def cors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -52,7 +44,7 @@ def cors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             try:
                 response = view(request, *args, **kwargs)
             except actions.CommentRefused as refused:
-                response = error(refused)
+                response = refusal_response(refused)
         if origin and actions.is_allowed_origin(origin):
             response["Access-Control-Allow-Origin"] = origin
         response["Vary"] = "Origin"
@@ -67,7 +59,7 @@ def refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         try:
             return view(request, *args, **kwargs)
         except actions.CommentRefused as refused:
-            return error(refused)
+            return refusal_response(refused)
 
     return wrapper
 

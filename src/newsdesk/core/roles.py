@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
+from newsdesk.core.types import AnyUser
+
 EDITOR = "editor"
 MODERATOR = "moderator"
 ADMIN = "admin"
@@ -37,7 +39,7 @@ def ensure_roles(**kwargs: Any) -> None:
         group.permissions.add(*Permission.objects.filter(query))
 
 
-def user_has_role(user: Any, role: str) -> bool:
+def user_has_role(user: AnyUser, role: str) -> bool:
     if not user.is_authenticated:
         return False
     if user.is_superuser:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from newsdesk.core.types import Actor, person
 from newsdesk.translation.models import MemoryEntry, segment_hash
 from newsdesk.translation.sentences import normalise_segment
 
@@ -60,7 +59,7 @@ def store_machine(
 
 
 def record_correction(
-    source_language: str, target_language: str, source: str, target: str, user: Any = None
+    source_language: str, target_language: str, source: str, target: str, user: Actor = None
 ) -> MemoryEntry:
     """A person's translation of a segment: used from now on instead of any engine's."""
     normalised = normalise_segment(source)
@@ -78,7 +77,7 @@ def record_correction(
                 "source_text": normalised,
                 "target_text": target.strip(),
                 "origin": MemoryEntry.Origin.HUMAN,
-                "corrected_by": user if getattr(user, "pk", None) else None,
+                "corrected_by": person(user),
             },
         )
     return entry

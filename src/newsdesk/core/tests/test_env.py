@@ -156,3 +156,50 @@ def test_redis_cache_url_gives_a_working_shared_cache():
     assert result.stdout.strip() == "ok"
     # The value lives in Redis itself, not in the process's memory.
     assert redis.Redis.from_url(url).keys("*newsdesk-test*")
+
+
+def test_new_names_win_and_former_names_are_still_read(monkeypatch):
+    from newsdesk.env import env_int, env_str
+
+    monkeypatch.setenv("COMMUNITY_MAX_DEPTH", "5")
+    assert env_int("NEWSDESK_COMMUNITY_MAX_DEPTH", 3) == 5
+    monkeypatch.setenv("NEWSDESK_COMMUNITY_MAX_DEPTH", "7")
+    assert env_int("NEWSDESK_COMMUNITY_MAX_DEPTH", 3) == 7
+    monkeypatch.setenv("COMMUNITY_TRUSTED_PROXIES", "1")
+    assert env_int("NEWSDESK_TRUSTED_PROXIES", 0) == 1
+    monkeypatch.setenv("TRUSTED_PROXIES", "2")
+    assert env_int("NEWSDESK_TRUSTED_PROXIES", 0) == 2
+    monkeypatch.setenv("SITE_NAME", "Der Standard")
+    assert env_str("NEWSDESK_SITE_NAME", "newsdesk") == "Der Standard"
+
+
+def test_a_bad_value_under_a_former_name_is_reported_under_that_name(monkeypatch):
+    from newsdesk.env import ConfigError, env_int
+
+    monkeypatch.setenv("COMMUNITY_MAX_DEPTH", "deep")
+    with pytest.raises(ConfigError, match="COMMUNITY_MAX_DEPTH='deep' is not a whole number"):
+        env_int("NEWSDESK_COMMUNITY_MAX_DEPTH", 3)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("database", "django_tasks_db.DatabaseBackend"),
+        ("my.package.Backend", "my.package.Backend"),
+    ],
+)
+def test_a_plugin_is_a_short_name_or_a_dotted_path(monkeypatch, value, expected):
+    from newsdesk.env import env_class
+
+    monkeypatch.setenv("NEWSDESK_TASK_BACKEND", value)
+    names = {"database": "django_tasks_db.DatabaseBackend"}
+    assert env_class("NEWSDESK_TASK_BACKEND", "database", names) == expected
+
+
+@pytest.mark.parametrize("value", ["redis", "my..Backend", "my.package.Back-end", ""])
+def test_anything_else_is_refused_with_the_short_names(monkeypatch, value):
+    from newsdesk.env import ConfigError, env_class
+
+    monkeypatch.setenv("TASK_BACKEND", value)
+    with pytest.raises(ConfigError, match="use database or a dotted path"):
+        env_class("NEWSDESK_TASK_BACKEND", "database", {"database": "x.Y"})

@@ -14,6 +14,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from newsdesk.core.types import Actor
 from newsdesk.newsroom import actions
 from newsdesk.newsroom.importer.feeds import feed_records
 from newsdesk.newsroom.importer.images import PendingImage, load_image, same_picture
@@ -101,7 +102,7 @@ class Importer:
         draft: bool = False,
         update: bool = False,
         dry_run: bool = False,
-        acting_user: Any = None,
+        acting_user: Actor = None,
         timeout: float = 30.0,
     ) -> None:
         self.default_section = default_section

@@ -18,7 +18,7 @@ from newsdesk.env import ConfigError, env_bool, env_int
 
 # One thread per process: the site's requests are CPU-bound Python, and with one thread a
 # process never waits for the GIL (threads measured 10-25% slower on the comment benchmark).
-# Raise WEB_THREADS where views wait on slow services (e.g. an HTTP translation engine).
+# Raise NEWSDESK_WEB_THREADS where views wait on slow services (e.g. an HTTP translation engine).
 DEFAULT_THREADS = 1
 
 
@@ -62,24 +62,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("NEWSDESK_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=None, help="processes (WEB_WORKERS)")
         parser.add_argument(
-            "--threads", type=int, default=None, help="threads per process (WEB_THREADS)"
+            "--workers", type=int, default=None, help="processes (NEWSDESK_WEB_WORKERS)"
+        )
+        parser.add_argument(
+            "--threads", type=int, default=None, help="threads per process (NEWSDESK_WEB_THREADS)"
         )
         parser.add_argument(
             "--access-log",
             action="store_true",
             default=None,
-            help="log every request to standard output (WEB_ACCESS_LOG=1)",
+            help="log every request to standard output (NEWSDESK_WEB_ACCESS_LOG=1)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if any(options[name] is not None and options[name] < 1 for name in ("workers", "threads")):
             raise CommandError("--workers and --threads must be at least 1")
         try:  # the settings' own helpers: the same messages as every other variable
-            workers = options["workers"] or env_int("WEB_WORKERS", 2, minimum=1)
-            threads = options["threads"] or env_int("WEB_THREADS", DEFAULT_THREADS, minimum=1)
-            access_log = options["access_log"] or env_bool("WEB_ACCESS_LOG", False)
+            workers = options["workers"] or env_int("NEWSDESK_WEB_WORKERS", 2, minimum=1)
+            threads = options["threads"] or env_int(
+                "NEWSDESK_WEB_THREADS", DEFAULT_THREADS, minimum=1
+            )
+            access_log = options["access_log"] or env_bool("NEWSDESK_WEB_ACCESS_LOG", False)
         except ConfigError as exc:
             raise CommandError(str(exc)) from None
         argv = server_argv(options["bind"], workers, threads, access_log=access_log)
