@@ -63,3 +63,31 @@ def test_superuser_keeps_every_field(client, django_user_model, users):
     client.force_login(boss)
     page = client.get(f"/admin/auth/user/{users['editor'].pk}/change/").content.decode()
     assert 'name="is_superuser"' in page
+
+
+def test_a_change_of_roles_in_the_back_office_is_in_the_trail(client_for, users):
+    from django.contrib.auth.models import Group
+
+    from newsdesk.core.audit import EventType, trail_of
+
+    reader = users["reader"]
+    editor_group = Group.objects.get(name="editor")
+    response = client_for("admin").post(
+        f"/admin/auth/user/{reader.pk}/change/",
+        {
+            "username": reader.username,
+            "email": reader.email,
+            "is_active": "on",
+            "is_staff": "on",
+            "groups": [editor_group.pk],
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+            "initial-date_joined_0": "2026-01-01",
+            "initial-date_joined_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = trail_of(reader).get(event_type=EventType.USER_ACCESS_CHANGED)
+    assert event.actor == users["admin"]
+    assert event.old_value == {"roles": [], "is_staff": False}
+    assert event.new_value == {"roles": ["editor"], "is_staff": True}
