@@ -14,6 +14,6 @@ Actor: TypeAlias = User | AnonymousUser | None
 
 def person(actor: Actor) -> User | None:
     """The signed-in account behind ``actor``, or None for the system and anonymous visitors."""
-    if actor is None or not actor.is_authenticated:
+    if actor is None or isinstance(actor, AnonymousUser) or not actor.is_authenticated:
         return None
-    return actor  # type: ignore[return-value]
+    return actor

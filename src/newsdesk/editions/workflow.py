@@ -18,18 +18,23 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from newsdesk.core import clock
 from newsdesk.editions.models import Edition, EditionSegment, review_first
 from newsdesk.editions.source import fingerprint, source_fields, target_languages
 from newsdesk.newsroom import page_cache
 from newsdesk.newsroom.inline_html import clean_inline_html
 from newsdesk.newsroom.models import Article, Block
 from newsdesk.translation.engines import TranslationEngine, UnsupportedLanguagePair
-from newsdesk.translation.pipeline import glossary_for, translate_document
-from newsdesk.translation.segmentation import Segment, restore, split_field
+from newsdesk.translation.pipeline import (
+    DocumentResult,
+    SourceField,
+    glossary_for,
+    translate_document,
+)
+from newsdesk.translation.segmentation import FieldLayout, Segment, restore, split_field
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +66,7 @@ def _enqueue_on_commit(edition_id: int, delay: float = 0, *, bounded: bool = Tru
         task = translate_edition
         if delay:
             if task.get_backend().supports_defer:
-                task = task.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
+                task = task.using(run_after=clock.now() + dt.timedelta(seconds=delay))
             elif not bounded:
                 return
         task.enqueue(edition_id)
@@ -135,7 +140,7 @@ def withdraw_editions(article: Article) -> int:
 def _claim(edition_id: int) -> str | None:
     """Take the edition's queued work, or None if there is none or another worker holds it."""
     token = secrets.token_hex(8)
-    now = timezone.now()
+    now = clock.now()
     lease = dt.timedelta(seconds=settings.NEWSDESK_EDITIONS_LEASE_SECONDS)
     claimed = (
         Edition.objects.filter(pk=edition_id, queued=True)
@@ -152,7 +157,7 @@ def requeue_abandoned(*, unclaimed_too: bool = False) -> list[int]:
     once queue it only once. ``unclaimed_too`` (at worker start-up) also queues work that was
     never claimed, in case its task was lost; a second task for it finds nothing to do.
     """
-    now = timezone.now()
+    now = clock.now()
     found = []
     for edition_id in Edition.objects.filter(queued=True, claimed_until__lt=now).values_list(
         "pk", flat=True
@@ -176,17 +181,30 @@ def requeue_abandoned(*, unclaimed_too: bool = False) -> list[int]:
     return found
 
 
+# Per field id, the field's pieces in order: verbatim text (str) between segments, and each
+# segment as its position in the edition's segment list (int). Stored as Edition.layout.
+FieldPieces = list[str | int]
+
+
 @dataclass
 class _Built:
+    """The pipeline's result as the edition stores it: unsaved segment rows, and the layout
+    that puts them back together per field."""
+
     rows: list[EditionSegment]
-    layout: dict[str, Any]
+    layout: dict[str, FieldPieces]
 
 
 def _markers(segment: Segment) -> list[list[Any]]:
     return [[n, tag.kind, tag.start, tag.end] for n, tag in sorted(segment.tags.items())]
 
 
-def _build_segments(edition: Edition, fields: list[Any], layouts: list[Any], result: Any) -> _Built:
+def _build_segments(
+    edition: Edition,
+    fields: list[SourceField],
+    layouts: list[FieldLayout],
+    result: DocumentResult,
+) -> _Built:
     old = list(edition.segments.all())
     by_source = {(s.field, s.source_text): s for s in old if s.human_text}
     by_place: dict[tuple[str, int], EditionSegment] = {}
@@ -197,11 +215,11 @@ def _build_segments(edition: Edition, fields: list[Any], layouts: list[Any], res
         counters[segment.field] = index + 1
 
     rows: list[EditionSegment] = []
-    layout: dict[str, Any] = {}
+    layout: dict[str, FieldPieces] = {}
     for source_field, field_layout, field_result in zip(
         fields, layouts, result.fields, strict=True
     ):
-        parts: list[Any] = []
+        parts: FieldPieces = []
         index = 0
         for part in field_layout.parts:
             if isinstance(part, str):
@@ -282,7 +300,7 @@ def publish_content(edition: Edition, segments: list[EditionSegment], *, reviewe
     reader pages change after the commit."""
     edition.content = assemble(edition, segments)
     edition.content_fingerprint = edition.source_fingerprint
-    edition.content_published_at = timezone.now()
+    edition.content_published_at = clock.now()
     edition.content_reviewed = reviewed
     transaction.on_commit(page_cache.invalidate)
 
@@ -327,7 +345,7 @@ def run_translation(edition_id: int, engine: TranslationEngine | None = None) ->
         edition.layout = built.layout
         edition.engine = result.engine
         edition.model_version = result.model_version
-        edition.translated_at = timezone.now()
+        edition.translated_at = clock.now()
         edition.segments_sent = result.sent_to_engine
         edition.segments_reused = sum(
             1 for s in segments if s.origin in (s.Origin.MEMORY, s.Origin.HUMAN)

@@ -203,7 +203,7 @@ def _confusables() -> dict[int, str]:
     def latin_target(char: str) -> str | None:
         for glyph in sorted(g["c"] for g in confusables_data.get(char, ())):
             if len(glyph) == 1 and (glyph.isascii() and glyph.isalpha() or glyph == "ß"):
-                return glyph
+                return str(glyph)
         return None
 
     table: dict[int, str] = {}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsdesk.core import clock
 from newsdesk.newsroom.models import Article, Section
 
 
@@ -39,7 +39,7 @@ class ArticleAdminForm(forms.ModelForm):
             when = cleaned.get("publish_at")
             if when is None:
                 self.add_error("publish_at", _("Give the date and time to publish at."))
-            elif when <= timezone.now():
+            elif when <= clock.now():
                 self.add_error("publish_at", _("The publication time must be in the future."))
         return cleaned
 

@@ -15,11 +15,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from newsdesk.core import counters
+from newsdesk.core import clock, counters
 from newsdesk.core.net import client_ip
 from newsdesk.translation.checks import detect
 from newsdesk.translation.engines import EngineError, UnsupportedLanguagePair, get_engine
@@ -91,7 +91,7 @@ def _authorise(request: HttpRequest, params: dict[str, Any]) -> Caller:
             429, _("Slowdown: too many requests (limit %(limit)s per minute).") % {"limit": limit}
         )
     if key is not None:
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=clock.now())
     return Caller(key, max_characters)
 
 

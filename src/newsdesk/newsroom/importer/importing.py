@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from newsdesk.core import clock
 from newsdesk.core.types import Actor
 from newsdesk.newsroom import actions
 from newsdesk.newsroom.importer.feeds import feed_records
@@ -253,7 +253,7 @@ class Importer:
             errors.append(_("the article has neither a lead nor a body."))
 
     def _check_dates_and_authors(self, data: ArticleData, errors: list[str]) -> None:
-        if data.published_at and data.published_at > timezone.now() + dt.timedelta(minutes=5):
+        if data.published_at and data.published_at > clock.now() + dt.timedelta(minutes=5):
             errors.append(
                 _(
                     "published_at: %(when)s lies in the future; schedule such articles "
