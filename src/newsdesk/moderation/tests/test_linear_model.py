@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import random
@@ -149,8 +150,6 @@ def rewrite(path: Path, arrays: dict[str, Any] | None = None, pickle: bool = Fal
         else:
             content = _npz_bytes(arrays)
         path.write_bytes(content)
-    import hashlib
-
     meta_path = path.with_suffix(".json")
     meta = json.loads(meta_path.read_text())
     meta["arrays"]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
