@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "newsdesk.translation",
     "newsdesk.editions",
     "newsdesk.community",
+    "newsdesk.moderation",
     "allauth",
     "allauth.account",
 ]

@@ -1,0 +1,16 @@
+"""Moderation: screening of every comment, the moderators' workspace, sanctions, the classifier."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ModerationConfig(AppConfig):
+    name = "newsdesk.moderation"
+    label = "moderation"
+    verbose_name = _("Moderation")
+
+    def ready(self) -> None:
+        from newsdesk.core.roles import ADMIN, MODERATOR, register_role_apps
+
+        register_role_apps(MODERATOR, "moderation")
+        register_role_apps(ADMIN, "moderation")
