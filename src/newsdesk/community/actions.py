@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -28,6 +28,7 @@ from newsdesk.community.models import (
     Profile,
     Vote,
 )
+from newsdesk.community.tasks import notify_reply
 from newsdesk.core import clock, prepared
 from newsdesk.core.audit import EventType, record_event
 from newsdesk.core.errors import ActionRefused
@@ -48,8 +49,24 @@ class CommentRefused(ActionRefused):
 
 
 @dataclass
+class Hold:
+    """Why a screener held a comment back: a stable code, the note its author reads, and the
+    evidence (rule, score, model...) for the moderators and the audit trail."""
+
+    code: str
+    note: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Draft:
-    """A comment about to be saved; screeners may refuse it (raise CommentRefused)."""
+    """A comment about to be saved (posted, or ``editing`` an existing one).
+
+    Screeners (``comment_screeners``) look at it in order: they refuse it by raising
+    CommentRefused (nothing is stored; the author keeps the text), hold it for review with
+    :meth:`hold` (stored as pending), or let it pass. ``screening`` collects what they
+    found for the apps listening to ``comment_posted``/``comment_edited``.
+    """
 
     conversation: Conversation
     author: User
@@ -57,15 +74,50 @@ class Draft:
     parent: Comment | None
     language: str
     ip_address: str | None
+    editing: Comment | None = None
+    holds: list[Hold] = field(default_factory=list)
+    screening: dict[str, Any] = field(default_factory=dict)
+
+    def hold(self, code: str, note: str, **evidence: Any) -> None:
+        """Keep the comment from readers until a moderator decides."""
+        self.holds.append(Hold(code, note, evidence))
+
+    @property
+    def status(self) -> str:
+        return Comment.Status.PENDING if self.holds else Comment.Status.VISIBLE
 
 
-# Callables(draft) run before a comment is saved, in registration order.
+# Callables(draft) run before a comment is saved or edited, in registration order.
 comment_screeners: list[Callable[[Draft], None]] = []
 
 
 def screens_comments(func: Callable[[Draft], None]) -> Callable[[Draft], None]:
     comment_screeners.append(func)
     return func
+
+
+# Callables(reader, what) run before a reader posts ("post"), edits ("edit") or votes
+# ("vote"); they refuse with CommentRefused (moderation's sanctions plug in here).
+posting_guards: list[Callable[[User, str], None]] = []
+
+
+def guards_posting(func: Callable[[User, str], None]) -> Callable[[User, str], None]:
+    if func not in posting_guards:
+        posting_guards.append(func)
+    return func
+
+
+def check_guards(reader: User, what: str) -> None:
+    """Run every posting guard for ``reader`` about to do ``what``."""
+    for guard in posting_guards:
+        guard(reader, what)
+
+
+def screen(draft: Draft) -> Draft:
+    """Run every screener on ``draft`` (which may raise CommentRefused); returns it."""
+    for screener in comment_screeners:
+        screener(draft)
+    return draft
 
 
 # Conversations: one per article across its editions; apps that make editions tell which
@@ -369,6 +421,7 @@ def do_post_comment(
 ) -> Comment:
     """Post a comment (or a reply to `parent`) as acting_user, after every check."""
     reader = _require_reader(acting_user)
+    check_guards(reader, "post")
     if honeypot:
         raise CommentRefused(
             "honeypot",
@@ -395,9 +448,8 @@ def do_post_comment(
     if not state.can_post:
         raise CommentRefused("closed", state.message, status=403)
     digest = comment_text.digest(cleaned)
-    draft = Draft(conversation, reader, cleaned, parent, language, ip_address)
-    for screen in comment_screeners:
-        screen(draft)
+    draft = screen(Draft(conversation, reader, cleaned, parent, language, ip_address))
+    visible = draft.status == Comment.Status.VISIBLE
     with write_lock(), transaction.atomic():
         # Checked and stored in one go, so that parallel posts of one account (a script, a
         # double click) cannot all pass the checks before any of them is stored.
@@ -417,17 +469,26 @@ def do_post_comment(
             text_digest=digest,
             created_at=now,
             ip_address=ip_address,
+            status=draft.status,
+            status_note=" ".join(hold.note for hold in draft.holds),
         )
         prepared.insert(comment)  # no model signals: comment_posted below announces it
-        _bump(conversation.pk, 1)
-        if parent is not None:
+        _bump(conversation.pk, 1 if visible else 0)
+        if parent is not None and visible:
             Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
-    signals.comment_posted.send(sender=Comment, comment=comment, acting_user=acting_user)
-    if parent is not None and parent.author_id and parent.author_id != reader.pk:
-        from newsdesk.community.tasks import notify_reply
-
-        transaction.on_commit(lambda: notify_reply.enqueue(comment.pk))
+    signals.comment_posted.send(
+        sender=Comment, comment=comment, acting_user=acting_user, draft=draft
+    )
+    if visible:
+        _notify_parent_author(comment)
     return comment
+
+
+def _notify_parent_author(comment: Comment) -> None:
+    """Tell the author of the comment replied to, after the commit (if they want to know)."""
+    parent = comment.parent
+    if parent is not None and parent.author_id and parent.author_id != comment.author_id:
+        transaction.on_commit(lambda: notify_reply.enqueue(comment.pk))
 
 
 def _require_author(comment: Comment, acting_user: Actor) -> User:
@@ -453,7 +514,18 @@ def can_edit(comment: Comment, user: AnyUser) -> bool:
 
 
 def do_edit_comment(comment: Comment, *, text_value: str, acting_user: Actor) -> Comment:
-    _require_author(comment, acting_user)
+    """The author changes their comment within the edit window; the new text is screened
+    like a new comment (a held edit takes the comment from readers until a moderator
+    decides).
+
+    Refusals: ``login_required``, ``inactive``, ``not_author``, ``deleted``, ``edit_window``,
+    ``closed``, the text checks, the posting guards' and the screeners' codes."""
+    reader = _require_author(comment, acting_user)
+    check_guards(reader, "edit")
+    if comment.is_removed:
+        raise CommentRefused(
+            "removed", _("This comment was removed by the moderators."), status=409
+        )
     now = clock.now()
     if now >= edit_deadline(comment):
         minutes = settings.COMMUNITY_EDIT_WINDOW_SECONDS // 60
@@ -469,10 +541,50 @@ def do_edit_comment(comment: Comment, *, text_value: str, acting_user: Actor) ->
     state = hours.opening_state(comment.conversation)
     if not state.can_post:
         raise CommentRefused("closed", state.message, status=403)
+    draft = screen(
+        Draft(
+            comment.conversation,
+            reader,
+            cleaned,
+            comment.parent,
+            comment.language,
+            comment.ip_address,
+            editing=comment,
+        )
+    )
     with transaction.atomic():
         _replace_text(comment, cleaned, now)
-    signals.comment_edited.send(sender=Comment, comment=comment, acting_user=acting_user)
+        if draft.holds and comment.status != Comment.Status.PENDING:
+            apply_comment_status(
+                comment,
+                status=Comment.Status.PENDING,
+                note=" ".join(hold.note for hold in draft.holds),
+            )
+    signals.comment_edited.send(
+        sender=Comment, comment=comment, acting_user=acting_user, draft=draft
+    )
     return comment
+
+
+def apply_comment_status(comment: Comment, *, status: str, note: str = "") -> str:
+    """Set the comment's status and the note its author reads, keeping counts and cached
+    threads right; returns the old status. Runs inside the caller's transaction (moderation's
+    actions, which also write the audit row); the first time a held comment becomes visible,
+    the author of its parent is told of the reply."""
+    old = comment.status
+    was_shown = old == Comment.Status.VISIBLE and comment.deleted_at is None
+    now_shown = status == Comment.Status.VISIBLE and comment.deleted_at is None
+    comment.status = status
+    comment.status_note = note
+    comment.save(update_fields=["status", "status_note"])
+    _bump(comment.conversation_id, int(now_shown) - int(was_shown))
+    if comment.parent_id is not None and now_shown != was_shown:
+        Comment.objects.filter(pk=comment.parent_id).update(
+            reply_count=F("reply_count") + (1 if now_shown else -1)
+        )
+    if old == Comment.Status.PENDING and now_shown:
+        _notify_parent_author(comment)
+    return old
 
 
 def _replace_text(comment: Comment, cleaned: str, now: dt.datetime) -> None:
@@ -489,6 +601,16 @@ def _replace_text(comment: Comment, cleaned: str, now: dt.datetime) -> None:
     comment.edited_at = now
     comment.save(update_fields=["text", "html", "text_digest", "edited_at"])
     _bump(comment.conversation_id)
+
+
+def may_see(comment: Comment, user: AnyUser) -> bool:
+    """Whether ``user`` may see the comment at all: a held one only its author and staff who
+    moderate (removed and deleted ones show as placeholders to everyone)."""
+    if comment.status != Comment.Status.PENDING:
+        return True
+    if user.is_authenticated and comment.author_id == user.pk:
+        return True
+    return can_moderate(user)
 
 
 def can_moderate(user: Actor) -> bool:
@@ -513,9 +635,10 @@ def do_delete_comment(comment: Comment, *, acting_user: Actor) -> Comment:
         raise CommentRefused("deleted", _("This comment was deleted."), status=409)
     by_staff = comment.author_id != getattr(person(acting_user), "pk", None)
     with transaction.atomic():
+        counted = comment.status == Comment.Status.VISIBLE
         comment.deleted_at = clock.now()
         comment.save(update_fields=["deleted_at"])
-        _bump(comment.conversation_id, -1)
+        _bump(comment.conversation_id, -1 if counted else 0)
         record_event(
             EventType.COMMENT_DELETED,
             actor=acting_user,
@@ -577,9 +700,10 @@ def wilson_lower_bound(up: int, down: int, z: float = 1.96) -> float:
 def do_vote(comment: Comment, *, value: int, acting_user: Actor) -> Comment:
     """Vote +1 or -1 on a comment, change the vote, or take it back with 0."""
     reader = _require_reader(acting_user)
+    check_guards(reader, "vote")
     if value not in (1, -1, 0):
         raise CommentRefused("bad_vote", _("A vote is +1, -1 or 0 (to take it back)."))
-    if comment.is_deleted:
+    if comment.is_deleted or not comment.is_visible:
         raise CommentRefused("deleted", _("This comment was deleted."), status=409)
     if comment.author_id == reader.pk:
         raise CommentRefused("own_comment", _("You cannot vote on your own comment."), status=403)
@@ -668,7 +792,9 @@ def do_delete_account(user: User, *, acting_user: Actor) -> None:
         conversation_ids = list(comments.values_list("conversation_id", flat=True).distinct())
         for conversation_id in conversation_ids:
             visible = comments.filter(
-                conversation_id=conversation_id, deleted_at__isnull=True
+                conversation_id=conversation_id,
+                deleted_at__isnull=True,
+                status=Comment.Status.VISIBLE,
             ).count()
             _bump(conversation_id, -visible)
         total = comments.count()

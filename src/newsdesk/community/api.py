@@ -234,6 +234,8 @@ def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
         Comment.objects.select_related("conversation__article"), pk=comment_id
     )
     if request.method == "GET":
+        if not actions.may_see(comment, request.user):
+            raise actions.CommentRefused("not_found", _("No such comment."), status=404)
         return _comment_json(comment)
     if request.method == "DELETE":
         actions.do_delete_comment(comment, acting_user=request.user)

@@ -94,7 +94,8 @@ class Conversation(models.Model):
     closes_after_days = models.PositiveSmallIntegerField(
         _("closes after days"), null=True, blank=True
     )
-    # Visible (not deleted) comments; kept by the domain functions so counts cost no COUNT(*).
+    # Visible comments (not deleted, held or removed); kept by the domain functions so
+    # counts cost no COUNT(*).
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
     # Bumped by every change to the thread: rendered threads are cached under it.
     version = models.PositiveBigIntegerField(default=0, editable=False)
@@ -119,6 +120,15 @@ class Conversation(models.Model):
 
 
 class Comment(models.Model):
+    class Status(models.TextChoices):
+        """Who sees the comment. Moderation (a higher app) decides; the community shows."""
+
+        VISIBLE = "visible", _("visible")
+        # Held before publication: only its author (marked "awaiting review") and moderators.
+        PENDING = "pending", _("awaiting review")
+        # Removed by moderation: readers see a placeholder, the author the reason.
+        REJECTED = "rejected", _("removed")
+
     conversation = models.ForeignKey(
         Conversation,
         on_delete=models.CASCADE,
@@ -156,6 +166,11 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("posted at"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.VISIBLE
+    )
+    # What the author is told about the status (why it is held or was removed).
+    status_note = models.TextField(_("note to the author"), blank=True)
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
     # Lower bound of the Wilson interval of the share of up-votes: "best" sorts by it.
@@ -185,6 +200,19 @@ class Comment(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_visible(self) -> bool:
+        """Readers see its text: visible and not deleted."""
+        return self.status == self.Status.VISIBLE and self.deleted_at is None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_removed(self) -> bool:
+        return self.status == self.Status.REJECTED
 
 
 class CommentRevision(models.Model):

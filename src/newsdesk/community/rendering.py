@@ -68,6 +68,7 @@ def _comments() -> QuerySet[Comment]:
         "created_at",
         "edited_at",
         "deleted_at",
+        "status",
         "upvotes",
         "downvotes",
         "score",
@@ -87,6 +88,7 @@ def load_page(conversation: Conversation | None, sort: str, page: int) -> Thread
     roots = list(
         _comments()
         .filter(conversation=conversation, depth=0)
+        .exclude(status=Comment.Status.PENDING)
         .order_by(*SORTS[sort])[start : start + size + 1]
     )
     has_more = len(roots) > size
@@ -94,7 +96,10 @@ def load_page(conversation: Conversation | None, sort: str, page: int) -> Thread
     replies: dict[int, list[Comment]] = {}
     if roots:
         for reply in (
-            _comments().filter(root__in=[root.pk for root in roots]).order_by("created_at", "id")
+            _comments()
+            .filter(root__in=[root.pk for root in roots])
+            .exclude(status=Comment.Status.PENDING)
+            .order_by("created_at", "id")
         ):
             replies.setdefault(reply.parent_id or 0, []).append(reply)
     return ThreadPage(
@@ -117,7 +122,10 @@ def author_profile_id(comment: Comment) -> int | None:
 
 
 def comment_dict(comment: Comment, replies: dict[int, list[Comment]]) -> dict[str, Any]:
-    deleted = comment.is_deleted
+    """A comment as the API shows it to readers: deleted and removed ones without author or
+    text (``removed``: by the moderators), its replies nested."""
+    removed = comment.status == Comment.Status.REJECTED
+    deleted = comment.is_deleted or removed
     return {
         "id": comment.pk,
         "parent": comment.parent_id,
@@ -130,7 +138,9 @@ def comment_dict(comment: Comment, replies: dict[int, list[Comment]]) -> dict[st
         "html": "" if deleted else comment.html,
         "created_at": comment.created_at.isoformat(),
         "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
-        "deleted": deleted,
+        "deleted": comment.is_deleted,
+        "removed": removed,
+        "status": comment.status,
         "upvotes": comment.upvotes,
         "downvotes": comment.downvotes,
         "score": round(comment.score, 4),
@@ -203,7 +213,11 @@ def comment_languages(conversation: Conversation | None) -> frozenset[str]:
     if cached is None:
         cached = sorted(
             set(
-                Comment.objects.filter(conversation=conversation, deleted_at__isnull=True)
+                Comment.objects.filter(
+                    conversation=conversation,
+                    deleted_at__isnull=True,
+                    status=Comment.Status.VISIBLE,
+                )
                 .values_list("language", flat=True)
                 .distinct()
             )
@@ -267,6 +281,15 @@ def render_section(
             context["form"] = CommentForm()
             context["csrf_token"] = get_token(request)
             context["display_name"] = actions.profile_for(user).display_name
+        if conversation is not None:
+            context["own_pending"] = list(
+                Comment.objects.filter(
+                    conversation=conversation,
+                    author=user,
+                    status=Comment.Status.PENDING,
+                    deleted_at__isnull=True,
+                ).order_by("created_at")
+            )
     if conversation is not None:
         context["post_url"] = reverse("community:post", kwargs={"conversation_id": conversation.pk})
     elif article is not None:

@@ -174,12 +174,17 @@ def comment_page(request: HttpRequest, comment_id: int) -> HttpResponse:
         Comment.objects.select_related("conversation__article", "author__community_profile"),
         pk=comment_id,
     )
+    user = request.user
+    if not actions.may_see(comment, user):
+        raise Http404(_("No such comment."))
     root_id = comment.root_id or comment.pk
-    thread = list(
-        Comment.objects.select_related("author__community_profile").filter(
+    thread = [
+        item
+        for item in Comment.objects.select_related("author__community_profile").filter(
             Q(pk=root_id) | Q(root_id=root_id)
         )
-    )
+        if actions.may_see(item, user)
+    ]
     thread.sort(key=lambda item: (item.created_at, item.pk))
     replies: dict[int, list[Comment]] = {}
     root = None
@@ -188,7 +193,6 @@ def comment_page(request: HttpRequest, comment_id: int) -> HttpResponse:
             root = item
         else:
             replies.setdefault(item.parent_id or 0, []).append(item)
-    user = request.user
     return render(
         request,
         "community/comment.html",
@@ -272,7 +276,9 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
 def profile_page(request: HttpRequest, profile_id: int) -> HttpResponse:
     profile = get_object_or_404(Profile, pk=profile_id)
     comments = (
-        Comment.objects.filter(author_id=profile.user_id, deleted_at__isnull=True)
+        Comment.objects.filter(
+            author_id=profile.user_id, deleted_at__isnull=True, status=Comment.Status.VISIBLE
+        )
         .select_related("conversation__article__section")
         .order_by("-created_at", "-id")
     )
