@@ -340,3 +340,9 @@ NEWSDESK_EDITIONS_MAX_ATTEMPTS = env_int("NEWSDESK_EDITIONS_MAX_ATTEMPTS", 4, mi
 NEWSDESK_EDITIONS_RETRY_SECONDS = env_int("NEWSDESK_EDITIONS_RETRY_SECONDS", 30, minimum=0)
 # How long a worker holds an edition; after that another worker takes it over.
 NEWSDESK_EDITIONS_LEASE_SECONDS = env_int("NEWSDESK_EDITIONS_LEASE_SECONDS", 600, minimum=10)
+
+# Moderation (newsdesk.moderation): the screening pipeline ({"CLASS", "OPTIONS"} steps; None:
+# the documented default, see newsdesk/moderation/screening.py) and the classifier's model
+# file (empty: the built-in German model trained on GermEval 2018).
+NEWSDESK_MODERATION_PIPELINE: list[dict[str, object]] | None = None
+NEWSDESK_MODERATION_MODEL = env_str("NEWSDESK_MODERATION_MODEL", "")

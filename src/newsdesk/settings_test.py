@@ -14,3 +14,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; ar
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# The community's own tests post first comments, links and arbitrary words: only the steps
+# that do nothing without a word list, a policy or a sanction run by default; moderation's
+# tests switch the whole pipeline on.
+NEWSDESK_MODERATION_PIPELINE = [
+    {"CLASS": "newsdesk.moderation.screening.BannedTerms"},
+    {"CLASS": "newsdesk.moderation.screening.SuspectTerms"},
+    {"CLASS": "newsdesk.moderation.screening.Premoderation"},
+]

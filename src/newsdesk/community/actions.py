@@ -86,6 +86,11 @@ class Draft:
     def status(self) -> str:
         return Comment.Status.PENDING if self.holds else Comment.Status.VISIBLE
 
+    @property
+    def note(self) -> str:
+        """What the author reads about the holds (each different note once)."""
+        return " ".join(dict.fromkeys(hold.note for hold in self.holds))
+
 
 # Callables(draft) run before a comment is saved or edited, in registration order.
 comment_screeners: list[Callable[[Draft], None]] = []
@@ -470,7 +475,7 @@ def do_post_comment(
             created_at=now,
             ip_address=ip_address,
             status=draft.status,
-            status_note=" ".join(hold.note for hold in draft.holds),
+            status_note=draft.note,
         )
         prepared.insert(comment)  # no model signals: comment_posted below announces it
         _bump(conversation.pk, 1 if visible else 0)
@@ -558,7 +563,7 @@ def do_edit_comment(comment: Comment, *, text_value: str, acting_user: Actor) ->
             apply_comment_status(
                 comment,
                 status=Comment.Status.PENDING,
-                note=" ".join(hold.note for hold in draft.holds),
+                note=draft.note,
             )
     signals.comment_edited.send(
         sender=Comment, comment=comment, acting_user=acting_user, draft=draft

@@ -11,6 +11,8 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from newsdesk.core.roles import ADMIN, MODERATOR, register_role_apps
+        from newsdesk.moderation import receivers
 
         register_role_apps(MODERATOR, "moderation")
         register_role_apps(ADMIN, "moderation")
+        receivers.connect()

@@ -1,0 +1,371 @@
+"""Every moderation decision goes through these actions: approve or reject a comment, impose
+or lift a sanction, trust a reader, change a word list.
+
+Each ``do_<verb>_<noun>(obj, *, ..., acting_user)`` checks that ``acting_user`` may moderate,
+locks what it changes, writes one audit event (``newsdesk.core.audit``) in the same
+transaction, and tells the reader after the commit (``signals.decision_made`` /
+``signals.sanction_imposed`` are where the statement of reasons of the legal channels will
+hook in). Refusals are ``ActionRefused`` with the codes each docstring lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from newsdesk.community.actions import apply_comment_status, can_moderate
+from newsdesk.community.models import Comment
+from newsdesk.core import clock
+from newsdesk.core.audit import EventType, record_event
+from newsdesk.core.errors import ActionRefused
+from newsdesk.core.types import Actor, person
+from newsdesk.moderation import signals
+from newsdesk.moderation.models import Case, Reason, Sanction, TrustedReader, WordList
+from newsdesk.moderation.tasks import tell_about_decision, tell_about_sanction
+from newsdesk.moderation.terms import TermListError, parse_term_list
+
+
+def require_moderator(acting_user: Actor) -> User:
+    """The moderator behind ``acting_user``; refuses ``forbidden`` (403) for anyone else."""
+    moderator = person(acting_user)
+    if moderator is None or not can_moderate(moderator):
+        raise ActionRefused("forbidden", _("Only moderators can do this."), status=403)
+    return moderator
+
+
+def _unknown_reason(code: str) -> ActionRefused:
+    return ActionRefused(
+        "unknown_reason",
+        _("“%(code)s” is not one of the team's reasons; choose one from the list.")
+        % {"code": code},
+    )
+
+
+def reason_by_code(code: str) -> Reason:
+    """The active reason with this code; refuses ``unknown_reason``."""
+    reason = Reason.objects.filter(code=code, active=True).first()
+    if reason is None:
+        raise _unknown_reason(code)
+    return reason
+
+
+def _case_for(comment: Comment) -> Case:
+    case = Case.objects.select_for_update().filter(comment=comment).first()
+    if case is None:
+        case = Case(comment=comment, queue=Case.Queue.SYSTEM, created_at=clock.now())
+    return case
+
+
+def _already_decided(case: Case) -> ActionRefused:
+    who = case.decided_by.get_username() if case.decided_by else _("the system")
+    when = timezone.localtime(case.decided_at).strftime("%d.%m.%Y %H:%M") if case.decided_at else ""
+    return ActionRefused(
+        "already_decided",
+        _("%(who)s already decided on this comment (%(queue)s, %(when)s).")
+        % {"who": who, "queue": case.get_queue_display(), "when": when},
+        status=409,
+    )
+
+
+def _decide(
+    comment: Comment,
+    *,
+    queue: str,
+    status: str,
+    note_to_author: str,
+    reason: Reason | None,
+    note: str,
+    expected: str | None,
+    acting_user: Actor,
+) -> Case:
+    moderator = require_moderator(acting_user)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.is_deleted:
+            raise ActionRefused("deleted", _("The author deleted this comment."), status=409)
+        case = _case_for(locked)
+        if expected is not None and locked.status != expected:
+            raise _already_decided(case)
+        if case.queue == queue and locked.status == status:
+            raise _already_decided(case)
+        old = {"status": locked.status, "queue": case.queue if case.pk else None}
+        apply_comment_status(locked, status=status, note=note_to_author)
+        case.queue = queue
+        case.decided_by = moderator
+        case.decided_at = clock.now()
+        case.reason = reason
+        case.note = note
+        case.save()
+        record_event(
+            EventType.COMMENT_APPROVED
+            if queue == Case.Queue.APPROVED
+            else EventType.COMMENT_REJECTED,
+            actor=moderator,
+            target=locked,
+            old=old,
+            new={
+                "status": status,
+                "reason": reason.code if reason else None,
+                "note": note,
+                "holds": case.holds,
+                "score": case.score,
+                "model": case.model_name,
+                "model_version": case.model_version,
+            },
+        )
+        comment.status, comment.status_note = locked.status, locked.status_note
+        transaction.on_commit(
+            lambda: signals.decision_made.send(
+                sender=Case, case=case, comment=locked, acting_user=moderator
+            )
+        )
+        if queue == Case.Queue.REJECTED:
+            transaction.on_commit(lambda: tell_about_decision.enqueue(case.pk))
+    return case
+
+
+def do_approve_comment(
+    comment: Comment, *, acting_user: Actor, expected: str | None = None, note: str = ""
+) -> Case:
+    """Publish a held comment (or confirm a visible one). ``expected``: the status the
+    moderator saw; when it has changed since, the decision is refused.
+
+    Refusals: ``forbidden`` (403), ``deleted`` (409), ``already_decided`` (409, naming who)."""
+    return _decide(
+        comment,
+        queue=Case.Queue.APPROVED,
+        status=Comment.Status.VISIBLE,
+        note_to_author="",
+        reason=None,
+        note=note,
+        expected=expected,
+        acting_user=acting_user,
+    )
+
+
+def do_reject_comment(
+    comment: Comment,
+    *,
+    reason: Reason,
+    acting_user: Actor,
+    expected: str | None = None,
+    note: str = "",
+) -> Case:
+    """Remove a comment for ``reason``: readers see a placeholder, its author the reason
+    (on the comment and by e-mail).
+
+    Refusals: ``forbidden`` (403), ``unknown_reason`` (an inactive reason), ``deleted``,
+    ``already_decided`` (409)."""
+    if not reason.active:
+        raise _unknown_reason(reason.code)
+    explanation = reason.explanation + (f"\n\n{note}" if note.strip() else "")
+    return _decide(
+        comment,
+        queue=Case.Queue.REJECTED,
+        status=Comment.Status.REJECTED,
+        note_to_author=explanation,
+        reason=reason,
+        note=note,
+        expected=expected,
+        acting_user=acting_user,
+    )
+
+
+def do_impose_sanction(
+    user: User,
+    *,
+    kind: str,
+    reason: Reason,
+    acting_user: Actor,
+    ends_at: dt.datetime | None = None,
+    note: str = "",
+) -> Sanction:
+    """Impose a measure on a reader's account until ``ends_at`` (None: until lifted; a ban
+    or a warning). The reader is told by e-mail and on their next attempt to post.
+
+    Refusals: ``forbidden`` (403), ``bad_kind``, ``end_in_past``, ``end_needed`` (mute and
+    suspension need an end), ``not_a_reader`` (staff accounts), ``unknown_reason``."""
+    moderator = require_moderator(acting_user)
+    if kind not in Sanction.Kind.values:
+        raise ActionRefused("bad_kind", _("Unknown measure %(kind)s.") % {"kind": kind})
+    if not reason.active:
+        raise _unknown_reason(reason.code)
+    now = clock.now()
+    if ends_at is not None and timezone.is_naive(ends_at):
+        raise ActionRefused("naive_time", _("The end needs a time zone."))
+    if ends_at is not None and ends_at <= now:
+        raise ActionRefused("end_in_past", _("The end of a sanction must be in the future."))
+    if ends_at is None and kind in (Sanction.Kind.MUTE, Sanction.Kind.SUSPEND):
+        raise ActionRefused("end_needed", _("Muting and suspending need an end date."))
+    if user.is_staff or user.is_superuser:
+        raise ActionRefused("not_a_reader", _("Sanctions are for readers, not staff accounts."))
+    with transaction.atomic():
+        sanction = Sanction.objects.create(
+            user=user,
+            kind=kind,
+            reason=reason,
+            note=note,
+            starts_at=now,
+            ends_at=ends_at,
+            created_by=moderator,
+        )
+        record_event(
+            EventType.SANCTION_IMPOSED,
+            actor=moderator,
+            target=user,
+            new={"sanction": sanction.pk, "kind": kind, "reason": reason.code, "until": ends_at},
+        )
+        transaction.on_commit(
+            lambda: signals.sanction_imposed.send(
+                sender=Sanction, sanction=sanction, acting_user=moderator
+            )
+        )
+        transaction.on_commit(lambda: tell_about_sanction.enqueue(sanction.pk))
+    return sanction
+
+
+def do_lift_sanction(sanction: Sanction, *, acting_user: Actor) -> Sanction:
+    """End a sanction now. Refusals: ``forbidden`` (403), ``already_lifted`` (409)."""
+    moderator = require_moderator(acting_user)
+    with transaction.atomic():
+        locked = Sanction.objects.select_for_update().get(pk=sanction.pk)
+        if locked.lifted_at is not None:
+            raise ActionRefused(
+                "already_lifted", _("This sanction was lifted already."), status=409
+            )
+        locked.lifted_at = clock.now()
+        locked.lifted_by = moderator
+        locked.save(update_fields=["lifted_at", "lifted_by"])
+        record_event(
+            EventType.SANCTION_LIFTED,
+            actor=moderator,
+            target=locked.user,
+            old={"sanction": locked.pk, "kind": locked.kind},
+            new={"lifted_at": locked.lifted_at},
+        )
+    return locked
+
+
+def do_acknowledge_warning(sanction: Sanction, *, acting_user: Actor) -> Sanction:
+    """The warned reader confirms they read the warning; they may post again.
+
+    Refusals: ``login_required`` (401), ``not_yours`` (403), ``not_a_warning``."""
+    reader = person(acting_user)
+    if reader is None:
+        raise ActionRefused("login_required", _("Please log in to take part."), status=401)
+    if sanction.user_id != reader.pk:
+        raise ActionRefused("not_yours", _("This warning is for another reader."), status=403)
+    if sanction.kind != Sanction.Kind.WARN:
+        raise ActionRefused("not_a_warning", _("Only warnings are acknowledged."))
+    if sanction.acknowledged_at is not None:
+        return sanction
+    with transaction.atomic():
+        sanction.acknowledged_at = clock.now()
+        sanction.save(update_fields=["acknowledged_at"])
+        record_event(
+            EventType.SANCTION_ACKNOWLEDGED,
+            actor=reader,
+            target=reader,
+            new={"sanction": sanction.pk},
+        )
+    return sanction
+
+
+def do_set_trusted(user: User, *, trusted: bool, acting_user: Actor) -> bool:
+    """Let a reader's comments skip pre-moderation, or not; returns whether anything changed.
+    Refusals: ``forbidden`` (403)."""
+    moderator = require_moderator(acting_user)
+    with transaction.atomic():
+        exists = TrustedReader.objects.filter(user=user).exists()
+        if exists == trusted:
+            return False
+        if trusted:
+            TrustedReader.objects.create(user=user, added_at=clock.now(), added_by=moderator)
+        else:
+            TrustedReader.objects.filter(user=user).delete()
+        record_event(
+            EventType.TRUST_CHANGED,
+            actor=moderator,
+            target=user,
+            old={"trusted": exists},
+            new={"trusted": trusted},
+        )
+    return True
+
+
+def do_change_word_list(kind: str, *, source: str, acting_user: Actor) -> WordList:
+    """Replace a word list's entries. The text is parsed first: an error (with its line) is
+    refused and the old list stays in force.
+
+    Refusals: ``forbidden`` (403), ``bad_kind``, ``bad_word_list`` (names the line)."""
+    moderator = require_moderator(acting_user)
+    if kind not in WordList.Kind.values:
+        raise ActionRefused("bad_kind", _("Unknown word list %(kind)s.") % {"kind": kind})
+    try:
+        parsed = parse_term_list(source, require_entries=False)
+    except TermListError as exc:
+        raise ActionRefused(
+            "bad_word_list",
+            _("Line %(line)d: %(message)s Nothing was changed.")
+            % {"line": exc.line, "message": exc.message},
+        ) from None
+    with transaction.atomic():
+        word_list, _created = WordList.objects.select_for_update().get_or_create(kind=kind)
+        old = word_list.source
+        if old == source:
+            return word_list
+        word_list.source = source
+        word_list.save(update_fields=["source", "updated_at"])
+        record_event(
+            EventType.WORD_LIST_CHANGED,
+            actor=moderator,
+            target=word_list,
+            old={"entries": old.splitlines()},
+            new={"entries": source.splitlines(), "count": len(parsed)},
+        )
+    return word_list
+
+
+def record_hold(comment: Comment, *, draft_holds: list[Any], screening: dict[str, Any]) -> Case:
+    """Screening held ``comment``: open its case (queue "pending" for pre-moderation, else
+    "system") with the evidence, and record the hold by the system in the audit trail."""
+    holds = [{"code": h.code, "note": h.note, "evidence": h.evidence} for h in draft_holds]
+    queue = (
+        Case.Queue.PENDING
+        if all(hold["code"] == "premoderation" for hold in holds)
+        else Case.Queue.SYSTEM
+    )
+    with transaction.atomic():
+        case, _created = Case.objects.update_or_create(
+            comment=comment,
+            defaults={
+                "queue": queue,
+                "holds": holds,
+                "score": screening.get("score"),
+                "model_name": screening.get("model_name") or "",
+                "model_version": screening.get("model_version") or "",
+                "created_at": clock.now(),
+                "decided_by": None,
+                "decided_at": None,
+                "reason": None,
+                "note": "",
+            },
+        )
+        record_event(
+            EventType.COMMENT_HELD,
+            actor=None,
+            target=comment,
+            new={
+                "queue": queue,
+                "holds": holds,
+                "score": case.score,
+                "model": case.model_name,
+                "model_version": case.model_version,
+            },
+        )
+    return case

@@ -1,0 +1,59 @@
+"""Sanctions enforced wherever a reader acts: the community runs this guard before every
+post, edit and vote (pages, API and widget alike go through its actions)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from newsdesk.community.actions import CommentRefused
+from newsdesk.moderation.models import Sanction
+from newsdesk.moderation.screening import active_sanctions
+
+# Which measures stop which acts ("post", "edit", "vote").
+STOPS: dict[str, set[str]] = {
+    Sanction.Kind.MUTE: {"post", "edit"},
+    Sanction.Kind.SUSPEND: {"post", "edit", "vote"},
+    Sanction.Kind.BAN: {"post", "edit", "vote"},
+    Sanction.Kind.WARN: {"post", "edit"},
+}
+
+
+def _until(sanction: Sanction) -> str:
+    if sanction.ends_at is None:
+        return ""
+    return " " + _("It ends on %(date)s.") % {
+        "date": timezone.localtime(sanction.ends_at).strftime("%d.%m.%Y %H:%M")
+    }
+
+
+def sanction_guard(reader: User, what: str) -> None:
+    """Refuse ``what`` while a sanction stops it (codes ``muted``, ``suspended``, ``banned``,
+    ``warning_unacknowledged``, all 403), saying why and until when."""
+    for sanction in active_sanctions(reader).select_related("reason"):
+        if what not in STOPS.get(sanction.kind, set()):
+            continue
+        if sanction.kind == Sanction.Kind.WARN:
+            if sanction.acknowledged_at is not None:
+                continue
+            raise CommentRefused(
+                "warning_unacknowledged",
+                _(
+                    "The moderators have warned you (%(reason)s). Please read and acknowledge "
+                    "the warning in your settings before you write again."
+                )
+                % {"reason": sanction.reason.label},
+                status=403,
+            )
+        code = {"mute": "muted", "suspend": "suspended", "ban": "banned"}[sanction.kind]
+        raise CommentRefused(
+            code,
+            _("Your account is %(measure)s: %(reason)s.")
+            % {
+                "measure": sanction.get_kind_display(),
+                "reason": sanction.reason.label,
+            }
+            + _until(sanction),
+            status=403,
+        )

@@ -1,0 +1,29 @@
+"""Moderation plugged into the community: the screening pipeline on every new and edited
+comment, the sanctions guard on every post, edit and vote, and a case for every hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsdesk.community import actions as community
+from newsdesk.community.signals import comment_edited, comment_posted
+from newsdesk.moderation import screening
+from newsdesk.moderation.actions import record_hold
+from newsdesk.moderation.enforcement import sanction_guard
+
+
+def screen_comment(draft: community.Draft) -> None:
+    screening.run(draft)
+
+
+def on_comment_saved(sender: Any, comment: Any, draft: Any = None, **kwargs: Any) -> None:
+    if draft is not None and draft.holds:
+        record_hold(comment, draft_holds=draft.holds, screening=draft.screening)
+
+
+def connect() -> None:
+    if screen_comment not in community.comment_screeners:
+        community.screens_comments(screen_comment)
+    community.guards_posting(sanction_guard)
+    comment_posted.connect(on_comment_saved, dispatch_uid="moderation-posted")
+    comment_edited.connect(on_comment_saved, dispatch_uid="moderation-edited")
