@@ -72,14 +72,20 @@ class Command(BaseCommand):
         )
         judge.add_argument("path", type=Path, metavar="PATH", help="text<TAB>OFFENSE|OTHER lines")
         judge.add_argument(
-            "--model", type=Path, metavar="PATH", help="model file (default: the built-in one)"
+            "--model",
+            type=Path,
+            metavar="PATH",
+            help="model file (default: NEWSDESK_MODERATION_MODEL, else the built-in one)",
         )
         label = commands.add_parser(
             "classify",
             help="label the texts on standard input, one per line: LABEL<TAB>score per line",
         )
         label.add_argument(
-            "--model", type=Path, metavar="PATH", help="model file (default: the built-in one)"
+            "--model",
+            type=Path,
+            metavar="PATH",
+            help="model file (default: NEWSDESK_MODERATION_MODEL, else the built-in one)",
         )
         label.add_argument(
             "--tsv",
@@ -199,7 +205,7 @@ class Command(BaseCommand):
 
     def _evaluate(self, options: dict[str, Any]) -> None:
         data = read_germeval(options["path"])
-        model = LinearClassifier(options["model"])
+        model = LinearClassifier(options["model"] or settings.NEWSDESK_MODERATION_MODEL or None)
         scores = model.score(data.texts)
         predicted = [score >= model.threshold for score in scores]
         result = evaluate(data.labels, predicted, scores)
@@ -218,7 +224,7 @@ class Command(BaseCommand):
     # classify --------------------------------------------------------------------------
 
     def _classify(self, options: dict[str, Any]) -> None:
-        model = LinearClassifier(options["model"])
+        model = LinearClassifier(options["model"] or settings.NEWSDESK_MODERATION_MODEL or None)
         # Standard input as bytes, decoded per line so that a bad one is named; tests pass text.
         stream: Iterable[str | bytes] = options.get("stdin") or sys.stdin.buffer
         for batch in _batches(_texts(stream, tsv=options["tsv"])):
