@@ -9,7 +9,7 @@ or None. The documented default order (:data:`DEFAULT_PIPELINE`):
 2. ``SuspectTerms``: a suspect term holds it;
 3. ``Links``: more links than allowed (default 0) hold it;
 4. ``NewAccount``: an author without any published comment yet is held (first comments);
-5. ``RepeatPosts``: the same text posted elsewhere in the last 24 hours is held;
+5. ``RepeatPosts``: the same text posted by other accounts in the last 24 hours is held;
 6. ``RejectionShare``: an author with a high share of recent rejections is held;
 7. ``Classifier``: a score at or above the threshold holds it (score, model and version are
    kept with the case);
@@ -188,27 +188,28 @@ class NewAccount(Step):
 
 
 class RepeatPosts(Step):
-    def __init__(self, *, hours: int = 24) -> None:
-        if not isinstance(hours, int) or hours < 1:
-            raise PipelineError("RepeatPosts: hours must be a whole number >= 1")
+    """The same text posted by other accounts elsewhere (copy-paste campaigns, spam): the
+    community already refuses a reader's own repeats and floods within one discussion."""
+
+    def __init__(self, *, hours: int = 24, copies: int = 1) -> None:
+        if not isinstance(hours, int) or hours < 1 or not isinstance(copies, int) or copies < 1:
+            raise PipelineError("RepeatPosts: hours and copies must be whole numbers >= 1")
         self.window = dt.timedelta(hours=hours)
+        self.copies = copies
 
     def check(self, subject: Subject) -> Verdict | None:
         draft = subject.draft
         repeats = Comment.objects.filter(
-            author=draft.author,
-            text_digest=digest(draft.text),
-            created_at__gte=clock.now() - self.window,
-        ).exclude(conversation=draft.conversation)
-        if draft.editing is not None:
-            repeats = repeats.exclude(pk=draft.editing.pk)
-        if not repeats.exists():
+            text_digest=digest(draft.text), created_at__gte=clock.now() - self.window
+        ).exclude(author=draft.author)
+        found = repeats[: self.copies].count()
+        if found < self.copies:
             return None
         return Verdict(
             "hold",
             "repeat_post",
             _("The same comment in several discussions is checked by the moderators first."),
-            {},
+            {"copies": found},
         )
 
 
