@@ -25,7 +25,14 @@ from newsdesk.core.audit import EventType, record_event
 from newsdesk.core.errors import ActionRefused
 from newsdesk.core.types import Actor, person
 from newsdesk.moderation import signals
-from newsdesk.moderation.models import Case, Reason, Sanction, TrustedReader, WordList
+from newsdesk.moderation.models import (
+    Case,
+    ModerationPolicy,
+    Reason,
+    Sanction,
+    TrustedReader,
+    WordList,
+)
 from newsdesk.moderation.tasks import tell_about_decision, tell_about_sanction
 from newsdesk.moderation.terms import TermListError, parse_term_list
 
@@ -369,3 +376,69 @@ def record_hold(comment: Comment, *, draft_holds: list[Any], screening: dict[str
             },
         )
     return case
+
+
+def _fields(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in names}
+
+
+REASON_FIELDS = ("code", "label", "explanation", "position", "active")
+POLICY_FIELDS = ("section_id", "article_id", "mode", "approvals_needed", "hold_threshold")
+
+
+def do_save_reason(reason: Reason, *, acting_user: Actor) -> Reason:
+    """Store a new or edited reason of the team's list (reasons in use are never deleted,
+    only deactivated). Refusals: ``forbidden`` (403)."""
+    moderator = require_moderator(acting_user)
+    with transaction.atomic():
+        before = (
+            _fields(Reason.objects.select_for_update().get(pk=reason.pk), REASON_FIELDS)
+            if reason.pk
+            else None
+        )
+        after = _fields(reason, REASON_FIELDS)
+        if before == after:
+            return reason
+        reason.save()
+        record_event(
+            EventType.REASON_CHANGED, actor=moderator, target=reason, old=before, new=after
+        )
+    return reason
+
+
+def do_save_policy(policy: ModerationPolicy, *, acting_user: Actor) -> ModerationPolicy:
+    """Store a new or changed moderation policy (site, section or article).
+
+    Refusals: ``forbidden`` (403), ``bad_policy`` (both a section and an article, a second
+    policy for the whole site, a threshold outside 0..1)."""
+    moderator = require_moderator(acting_user)
+    if policy.section_id and policy.article_id:
+        raise ActionRefused("bad_policy", _("A policy is for a section or an article, not both."))
+    if policy.hold_threshold is not None and not 0 <= policy.hold_threshold <= 1:
+        raise ActionRefused("bad_policy", _("The threshold is a number from 0 to 1."))
+    if (
+        not policy.section_id
+        and not policy.article_id
+        and ModerationPolicy.objects.filter(section__isnull=True, article__isnull=True)
+        .exclude(pk=policy.pk)
+        .exists()
+    ):
+        raise ActionRefused("bad_policy", _("The whole site has a policy already; edit that."))
+    with transaction.atomic():
+        before = (
+            _fields(ModerationPolicy.objects.select_for_update().get(pk=policy.pk), POLICY_FIELDS)
+            if policy.pk
+            else None
+        )
+        after = _fields(policy, POLICY_FIELDS)
+        if before == after:
+            return policy
+        policy.save()
+        record_event(
+            EventType.MODERATION_POLICY_CHANGED,
+            actor=moderator,
+            target=policy,
+            old=before,
+            new=after,
+        )
+    return policy

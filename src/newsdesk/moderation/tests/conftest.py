@@ -59,14 +59,14 @@ def post(
 
 @pytest.fixture
 def reasons(db: Any) -> dict[str, Reason]:
-    return {
-        "insult": Reason.objects.create(
-            code="insult",
-            label="Beleidigung",
-            explanation="Beleidigungen verstoßen gegen Punkt 2 unserer Netiquette.",
-            position=1,
-        ),
-        "spam": Reason.objects.create(
-            code="spam", label="Spam", explanation="Werbung ist hier nicht erlaubt.", position=2
-        ),
+    """Two of the reasons a new site starts with, their texts set for the assertions."""
+    texts = {
+        "insult": ("Beleidigung", "Beleidigungen verstoßen gegen Punkt 2 unserer Netiquette."),
+        "spam": ("Spam", "Werbung ist hier nicht erlaubt."),
     }
+    found = {}
+    for code, (label, explanation) in texts.items():
+        found[code], _created = Reason.objects.update_or_create(
+            code=code, defaults={"label": label, "explanation": explanation, "active": True}
+        )
+    return found

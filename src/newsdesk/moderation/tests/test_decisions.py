@@ -330,3 +330,51 @@ def test_moderation_audit_rows_cannot_be_changed(held, users):
     with pytest.raises(IntegrityError), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("UPDATE core_auditevent SET actor_id = NULL WHERE id = %s", [event.pk])
+
+
+def test_a_new_site_starts_with_reasons_in_its_language():
+    from newsdesk.moderation.models import Reason
+
+    codes = set(Reason.objects.values_list("code", flat=True))
+    assert {"insult", "hate", "threat", "spam", "off_topic", "personal_data", "illegal"} <= codes
+    assert Reason.objects.get(code="hate").label == "Hass und Hetze"  # LANGUAGE_CODE de
+
+
+@pytest.mark.parametrize("role", ["moderator", "admin"])
+def test_reasons_and_policies_change_through_the_actions(client_for, role):
+    from newsdesk.moderation.models import Reason
+
+    client = client_for(role)
+    response = client.post(
+        "/admin/moderation/reason/add/",
+        {
+            "code": "doxxing",
+            "label": "Doxxing",
+            "explanation": "Nein.",
+            "position": 5,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    reason = Reason.objects.get(code="doxxing")
+    assert trail_of(reason).get(event_type=EventType.REASON_CHANGED).old_value is None
+    response = client.post(
+        "/admin/moderation/moderationpolicy/add/", {"mode": "pre_all", "approvals_needed": 3}
+    )
+    assert response.status_code == 302
+    policy = ModerationPolicy.objects.get()
+    assert trail_of(policy).filter(event_type=EventType.MODERATION_POLICY_CHANGED).exists()
+    assert client.get(f"/admin/moderation/reason/{reason.pk}/delete/").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["reader", "editor"])
+def test_others_cannot_edit_reasons(client_for, role):
+    response = client_for(role).get("/admin/moderation/reason/add/")
+    assert response.status_code in (302, 403)
+
+
+def test_a_second_site_policy_is_refused(users):
+    ModerationPolicy.objects.create(mode="post")
+    with pytest.raises(ActionRefused) as refused:
+        actions.do_save_policy(ModerationPolicy(mode="pre_all"), acting_user=users["moderator"])
+    assert refused.value.code == "bad_policy"
