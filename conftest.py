@@ -18,7 +18,10 @@ ROLES = ("anonymous", "reader", "moderator", "editor", "admin")
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
+    from newsdesk.moderation.screening import forget_cached
+
     cache.clear()
+    forget_cached()  # word lists and policies a rolled-back test left in this process
 
 
 def make_user(django_user_model: Any, username: str, role: str | None = None, **extra: Any):

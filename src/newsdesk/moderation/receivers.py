@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
+
 from newsdesk.community import actions as community
 from newsdesk.community.signals import comment_edited, comment_posted
 from newsdesk.moderation import screening
 from newsdesk.moderation.actions import record_hold
 from newsdesk.moderation.enforcement import sanction_guard
+from newsdesk.moderation.models import ModerationPolicy, WordList
 
 
 def screen_comment(draft: community.Draft) -> None:
@@ -25,5 +28,8 @@ def connect() -> None:
     if screen_comment not in community.comment_screeners:
         community.screens_comments(screen_comment)
     community.guards_posting(sanction_guard)
+    for model in (WordList, ModerationPolicy):
+        post_save.connect(screening.forget_cached, sender=model, dispatch_uid=f"mod-{model}")
+        post_delete.connect(screening.forget_cached, sender=model, dispatch_uid=f"mod-d-{model}")
     comment_posted.connect(on_comment_saved, dispatch_uid="moderation-posted")
     comment_edited.connect(on_comment_saved, dispatch_uid="moderation-edited")

@@ -25,12 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -73,8 +75,25 @@ class Verdict:
 
 
 @dataclass
+class AuthorRecord:
+    """What the steps need to know of the author, read in one query (:func:`author_record`)."""
+
+    published: int  # visible comments, counted up to RECORD_LIMIT
+    approved: int  # approved cases, counted up to RECORD_LIMIT
+    recent_decided: int  # the last RECENT decided cases...
+    recent_rejected: int  # ...and how many of them were rejections
+    trusted: bool
+    forced_premoderation: bool  # a pre-moderation sanction is in force
+
+
+RECORD_LIMIT = 50
+RECENT = 10
+
+
+@dataclass
 class Subject:
-    """What the steps look at: the draft, its normalised text, the policy that applies."""
+    """What the steps look at: the draft, its normalised text, the policy that applies, and
+    the author's record (loaded on first use)."""
 
     draft: Draft
     text: NormalisedText
@@ -82,6 +101,13 @@ class Subject:
     score: float | None = None
     model_name: str = ""
     model_version: str = ""
+    _record: AuthorRecord | None = None
+
+    @property
+    def record(self) -> AuthorRecord:
+        if self._record is None:
+            self._record = author_record(self.draft.author)
+        return self._record
 
 
 class Step:
@@ -98,19 +124,45 @@ class Step:
 # --- word lists -------------------------------------------------------------------------
 
 
+# Word lists and policies change rarely and are read for every comment: each process keeps
+# them for CACHE_SECONDS (a change made in another process applies within that time; in this
+# process at once, see forget_cached()).
+CACHE_SECONDS = 2.0
+_cached: dict[str, tuple[float, Any]] = {}
+
+
+def _remember(key: str, load: Callable[[], Any]) -> Any:
+    now = time.monotonic()
+    hit = _cached.get(key)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    value = load()
+    _cached[key] = (now, value)
+    return value
+
+
+def forget_cached(**kwargs: Any) -> None:
+    """Drop this process's copies of word lists and policies (after a change)."""
+    _cached.clear()
+
+
 @functools.lru_cache(maxsize=8)
-def _compiled(kind: str, source: str) -> TermList:
-    return parse_term_list(source, require_entries=False)
+def _compiled(source: str) -> TermList:
+    try:
+        return parse_term_list(source, require_entries=False)
+    except TermListError:  # never saved by the actions; counts as empty
+        return parse_term_list("", require_entries=False)
 
 
 def word_list(kind: str) -> TermList:
-    """The compiled word list of ``kind`` (cached per content; an unparsable stored list,
-    which the actions never save, counts as empty)."""
-    row = WordList.objects.filter(kind=kind).only("source").first()
-    try:
-        return _compiled(kind, row.source if row else "")
-    except TermListError:
-        return _compiled(kind, "")
+    """The compiled word list of ``kind``."""
+
+    def load() -> TermList:
+        source = WordList.objects.filter(kind=kind).values_list("source", flat=True).first()
+        return _compiled(source or "")
+
+    result: TermList = _remember(f"words:{kind}", load)
+    return result
 
 
 class BannedTerms(Step):
@@ -167,16 +219,16 @@ class Links(Step):
 
 class NewAccount(Step):
     def __init__(self, *, first_comments: int = 1) -> None:
-        if not isinstance(first_comments, int) or first_comments < 0:
-            raise PipelineError("NewAccount: first_comments must be a whole number >= 0")
+        if not isinstance(first_comments, int) or not 0 <= first_comments <= RECORD_LIMIT:
+            raise PipelineError(
+                f"NewAccount: first_comments must be a whole number from 0 to {RECORD_LIMIT}"
+            )
         self.first_comments = first_comments
 
     def check(self, subject: Subject) -> Verdict | None:
         if not self.first_comments or subject.draft.editing is not None:
             return None
-        published = Comment.objects.filter(
-            author=subject.draft.author, status=Comment.Status.VISIBLE
-        )[: self.first_comments].count()
+        published = subject.record.published
         if published >= self.first_comments:
             return None
         return Verdict(
@@ -199,10 +251,15 @@ class RepeatPosts(Step):
 
     def check(self, subject: Subject) -> Verdict | None:
         draft = subject.draft
-        repeats = Comment.objects.filter(
-            text_digest=digest(draft.text), created_at__gte=clock.now() - self.window
-        ).exclude(author=draft.author)
-        found = repeats[: self.copies].count()
+        table = connection.ops.quote_name(Comment._meta.db_table)
+        since = connection.ops.adapt_datetimefield_value(clock.now() - self.window)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {table} WHERE text_digest = %s AND created_at >= %s"  # noqa: S608 - our table
+                " AND (author_id IS NULL OR author_id <> %s) LIMIT %s",
+                [digest(draft.text), since, draft.author.pk, self.copies],
+            )
+            found = len(cursor.fetchall())
         if found < self.copies:
             return None
         return Verdict(
@@ -214,30 +271,37 @@ class RepeatPosts(Step):
 
 
 class RejectionShare(Step):
-    def __init__(self, *, share: float = 0.5, last: int = 10, minimum: int = 3) -> None:
-        if not 0 < share <= 1 or last < 1 or minimum < 1:
-            raise PipelineError("RejectionShare: 0 < share <= 1, last >= 1, minimum >= 1")
+    """Authors whose last decided comments (up to ``last``, at most 10) were rejected in at
+    least ``share`` of the cases, once ``minimum`` were decided."""
+
+    def __init__(self, *, share: float = 0.5, last: int = RECENT, minimum: int = 3) -> None:
+        if not 0 < share <= 1 or not 1 <= minimum <= last <= RECENT:
+            raise PipelineError(
+                f"RejectionShare: 0 < share <= 1 and 1 <= minimum <= last <= {RECENT}"
+            )
         self.share, self.last, self.minimum = share, last, minimum
 
     def check(self, subject: Subject) -> Verdict | None:
-        queues = list(
-            Case.objects.filter(
-                comment__author=subject.draft.author,
-                queue__in=[Case.Queue.APPROVED, Case.Queue.REJECTED],
+        record = subject.record
+        decided, rejected = record.recent_decided, record.recent_rejected
+        if self.last < RECENT:  # the record counts the last RECENT; fewer asked: recount
+            queues = list(
+                Case.objects.filter(
+                    comment__author=subject.draft.author,
+                    queue__in=[Case.Queue.APPROVED, Case.Queue.REJECTED],
+                )
+                .order_by("-decided_at")
+                .values_list("queue", flat=True)[: self.last]
             )
-            .order_by("-decided_at")
-            .values_list("queue", flat=True)[: self.last]
-        )
-        if len(queues) < self.minimum:
-            return None
-        rejected = sum(queue == Case.Queue.REJECTED for queue in queues)
-        if rejected / len(queues) < self.share:
+            decided = len(queues)
+            rejected = sum(queue == Case.Queue.REJECTED for queue in queues)
+        if decided < self.minimum or rejected / decided < self.share:
             return None
         return Verdict(
             "hold",
             "rejection_share",
             _("Your comments are checked by the moderators before they appear."),
-            {"rejected": rejected, "decided": len(queues)},
+            {"rejected": rejected, "decided": decided},
         )
 
 
@@ -287,9 +351,9 @@ class ClassifierStep(Step):
 
 class Premoderation(Step):
     def check(self, subject: Subject) -> Verdict | None:
-        author = subject.draft.author
-        forced = active_sanctions(author).filter(kind=Sanction.Kind.PREMODERATE).exists()
-        if not forced and TrustedReader.objects.filter(user=author).exists():
+        record = subject.record
+        forced = record.forced_premoderation
+        if not forced and record.trusted:
             return None
         policy = subject.policy
         mode = policy.mode if policy is not None else ModerationPolicy.Mode.POST
@@ -297,10 +361,7 @@ class Premoderation(Step):
             return None
         if not forced and mode == ModerationPolicy.Mode.PRE_NEW:
             assert policy is not None
-            approved = Case.objects.filter(
-                comment__author=author, queue=Case.Queue.APPROVED
-            ).count()
-            if approved >= policy.approvals_needed:
+            if record.approved >= min(policy.approvals_needed, RECORD_LIMIT):
                 return None
         return Verdict(
             "hold",
@@ -312,6 +373,55 @@ class Premoderation(Step):
 
 # --- running the pipeline ---------------------------------------------------------------
 
+_RECORD_SQL = """
+    SELECT
+        (SELECT COUNT(*) FROM (SELECT 1 FROM {comment}
+            WHERE author_id = %s AND status = %s LIMIT %s) AS published),
+        (SELECT COUNT(*) FROM (SELECT 1 FROM {case} c JOIN {comment} m ON m.id = c.comment_id
+            WHERE m.author_id = %s AND c.queue = %s LIMIT %s) AS approved),
+        (SELECT COUNT(*) FROM (SELECT c.queue FROM {case} c JOIN {comment} m
+            ON m.id = c.comment_id WHERE m.author_id = %s AND c.queue IN (%s, %s)
+            ORDER BY c.decided_at DESC LIMIT %s) AS decided),
+        (SELECT COUNT(*) FROM (SELECT c.queue FROM {case} c JOIN {comment} m
+            ON m.id = c.comment_id WHERE m.author_id = %s AND c.queue IN (%s, %s)
+            ORDER BY c.decided_at DESC LIMIT %s) AS recent WHERE recent.queue = %s),
+        (SELECT COUNT(*) FROM {trusted} WHERE user_id = %s),
+        (SELECT COUNT(*) FROM {sanction} WHERE user_id = %s AND kind = %s
+            AND lifted_at IS NULL AND starts_at <= %s AND (ends_at IS NULL OR ends_at > %s))
+"""
+
+
+def author_record(author: Any) -> AuthorRecord:
+    """The author's record for the steps, in one query (each count stops at its limit)."""
+    quote = connection.ops.quote_name
+    sql = _RECORD_SQL.format(
+        comment=quote(Comment._meta.db_table),
+        case=quote(Case._meta.db_table),
+        trusted=quote(TrustedReader._meta.db_table),
+        sanction=quote(Sanction._meta.db_table),
+    )
+    now = connection.ops.adapt_datetimefield_value(clock.now())
+    decided = [Case.Queue.APPROVED, Case.Queue.REJECTED]
+    params = [
+        *(author.pk, Comment.Status.VISIBLE, RECORD_LIMIT),
+        *(author.pk, Case.Queue.APPROVED, RECORD_LIMIT),
+        *(author.pk, *decided, RECENT),
+        *(author.pk, *decided, RECENT, Case.Queue.REJECTED),
+        author.pk,
+        *(author.pk, Sanction.Kind.PREMODERATE, now, now),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return AuthorRecord(
+        published=int(row[0]),
+        approved=int(row[1]),
+        recent_decided=int(row[2]),
+        recent_rejected=int(row[3]),
+        trusted=bool(row[4]),
+        forced_premoderation=bool(row[5]),
+    )
+
 
 def active_sanctions(user: Any) -> QuerySet[Sanction]:
     """The sanctions in force for ``user`` now (a QuerySet)."""
@@ -321,18 +431,34 @@ def active_sanctions(user: Any) -> QuerySet[Sanction]:
     )
 
 
+def _policies() -> dict[tuple[str, int | None], ModerationPolicy]:
+    def load() -> dict[tuple[str, int | None], ModerationPolicy]:
+        found: dict[tuple[str, int | None], ModerationPolicy] = {}
+        for policy in ModerationPolicy.objects.all():
+            if policy.article_id:
+                found[("article", policy.article_id)] = policy
+            elif policy.section_id:
+                found[("section", policy.section_id)] = policy
+            else:
+                found[("site", None)] = policy
+        return found
+
+    result: dict[tuple[str, int | None], ModerationPolicy] = _remember("policies", load)
+    return result
+
+
 def policy_for(draft: Draft) -> ModerationPolicy | None:
     """The policy of the comment's article, else its section's, else the site's (or None)."""
+    policies = _policies()
+    if not policies:
+        return None
     conversation = draft.conversation
     article = conversation.article if conversation.article_id else None
-    scope = Q(section__isnull=True, article__isnull=True)
     if article is not None:
-        scope |= Q(article_id=article.pk) | Q(section_id=article.section_id)
-    ranked = sorted(
-        ModerationPolicy.objects.filter(scope),
-        key=lambda policy: 2 if policy.article_id else 1 if policy.section_id else 0,
-    )
-    return ranked[-1] if ranked else None
+        for key in (("article", article.pk), ("section", article.section_id)):
+            if key in policies:
+                return policies[key]
+    return policies.get(("site", None))
 
 
 @functools.lru_cache(maxsize=4)
