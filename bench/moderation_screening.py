@@ -184,11 +184,11 @@ def main() -> None:
     source = "GermEval 2018 tweets" if args.data.exists() else "generated sentences"
     print(f"{total} comments ({source}), {args.processes} processes, default pipeline")
     for number, (elapsed, count, _steps, _verdicts) in enumerate(results, start=1):
-        print(
-            f"  process {number}: {count / elapsed:8.0f} comments/s ({1000 * elapsed / count:.3f} ms each)"
-        )
+        each = 1000 * elapsed / count
+        print(f"  process {number}: {count / elapsed:8.0f} comments/s ({each:.3f} ms each)")
     print(
-        f"newsdesk screening {rate_all:8.0f} comments/s   goal {GOAL:.0f}   ratio {rate_all / GOAL:.2f}x"
+        f"newsdesk screening {rate_all:8.0f} comments/s   goal {GOAL:.0f}"
+        f"   ratio {rate_all / GOAL:.2f}x"
     )
     steps: Counter[str] = Counter()
     verdicts: Counter[str] = Counter()
