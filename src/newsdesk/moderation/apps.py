@@ -11,7 +11,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from newsdesk.core.roles import ADMIN, MODERATOR, register_role_apps
-        from newsdesk.moderation import receivers
+        from newsdesk.moderation import demo, receivers  # noqa: F401  (demo content hook)
 
         register_role_apps(MODERATOR, "moderation")
         register_role_apps(ADMIN, "moderation")
