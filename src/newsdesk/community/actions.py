@@ -112,6 +112,23 @@ def guards_posting(func: Callable[[User, str], None]) -> Callable[[User, str], N
     return func
 
 
+# Callables(comment, draft) run inside the transaction that stores a screened comment (new
+# or edited), after it is written: what they write commits with the comment, or neither does
+# (moderation opens its case for a held comment here).
+comment_stored_hooks: list[Callable[[Comment, Draft], None]] = []
+
+
+def on_comment_stored(func: Callable[[Comment, Draft], None]) -> Callable[[Comment, Draft], None]:
+    if func not in comment_stored_hooks:
+        comment_stored_hooks.append(func)
+    return func
+
+
+def _stored(comment: Comment, draft: Draft) -> None:
+    for hook in comment_stored_hooks:
+        hook(comment, draft)
+
+
 def check_guards(reader: User, what: str) -> None:
     """Run every posting guard for ``reader`` about to do ``what``."""
     for guard in posting_guards:
@@ -481,6 +498,7 @@ def do_post_comment(
         _bump(conversation.pk, 1 if visible else 0)
         if parent is not None and visible:
             Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+        _stored(comment, draft)
     signals.comment_posted.send(
         sender=Comment, comment=comment, acting_user=acting_user, draft=draft
     )
@@ -565,6 +583,7 @@ def do_edit_comment(comment: Comment, *, text_value: str, acting_user: Actor) ->
                 status=Comment.Status.PENDING,
                 note=draft.note,
             )
+        _stored(comment, draft)
     signals.comment_edited.send(
         sender=Comment, comment=comment, acting_user=acting_user, draft=draft
     )

@@ -340,7 +340,8 @@ def do_change_word_list(kind: str, *, source: str, acting_user: Actor) -> WordLi
 
 def record_hold(comment: Comment, *, draft_holds: list[Any], screening: dict[str, Any]) -> Case:
     """Screening held ``comment``: open its case (queue "pending" for pre-moderation, else
-    "system") with the evidence, and record the hold by the system in the audit trail."""
+    "system") with the evidence, and record the hold by the system in the audit trail.
+    Runs inside the transaction that stores the comment (``community.on_comment_stored``)."""
     holds = [{"code": h.code, "note": h.note, "evidence": h.evidence} for h in draft_holds]
     queue = (
         Case.Queue.PENDING
@@ -349,7 +350,7 @@ def record_hold(comment: Comment, *, draft_holds: list[Any], screening: dict[str
     )
     with transaction.atomic():
         case, _created = Case.objects.update_or_create(
-            comment=comment,
+            comment_id=comment.pk,
             defaults={
                 "queue": queue,
                 "holds": holds,

@@ -3,12 +3,10 @@ comment, the sanctions guard on every post, edit and vote, and a case for every 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models.signals import post_delete, post_save
 
 from newsdesk.community import actions as community
-from newsdesk.community.signals import comment_edited, comment_posted
+from newsdesk.community.models import Comment
 from newsdesk.moderation import screening
 from newsdesk.moderation.actions import record_hold
 from newsdesk.moderation.enforcement import sanction_guard
@@ -19,8 +17,9 @@ def screen_comment(draft: community.Draft) -> None:
     screening.run(draft)
 
 
-def on_comment_saved(sender: Any, comment: Any, draft: Any = None, **kwargs: Any) -> None:
-    if draft is not None and draft.holds:
+def open_case(comment: Comment, draft: community.Draft) -> None:
+    """Inside the transaction that stores a held comment: its case and the audit row."""
+    if draft.holds:
         record_hold(comment, draft_holds=draft.holds, screening=draft.screening)
 
 
@@ -31,5 +30,4 @@ def connect() -> None:
     for model in (WordList, ModerationPolicy):
         post_save.connect(screening.forget_cached, sender=model, dispatch_uid=f"mod-{model}")
         post_delete.connect(screening.forget_cached, sender=model, dispatch_uid=f"mod-d-{model}")
-    comment_posted.connect(on_comment_saved, dispatch_uid="moderation-posted")
-    comment_edited.connect(on_comment_saved, dispatch_uid="moderation-edited")
+    community.on_comment_stored(open_case)
