@@ -338,7 +338,9 @@ def do_change_word_list(kind: str, *, source: str, acting_user: Actor) -> WordLi
     return word_list
 
 
-def record_hold(comment: Comment, *, draft_holds: list[Any], screening: dict[str, Any]) -> Case:
+def record_hold(
+    comment: Comment, *, draft_holds: list[Any], screening: dict[str, Any], new: bool = False
+) -> Case:
     """Screening held ``comment``: open its case (queue "pending" for pre-moderation, else
     "system") with the evidence, and record the hold by the system in the audit trail.
     Runs inside the transaction that stores the comment (``community.on_comment_stored``)."""
@@ -348,22 +350,23 @@ def record_hold(comment: Comment, *, draft_holds: list[Any], screening: dict[str
         if all(hold["code"] == "premoderation" for hold in holds)
         else Case.Queue.SYSTEM
     )
+    values = {
+        "queue": queue,
+        "holds": holds,
+        "score": screening.get("score"),
+        "model_name": screening.get("model_name") or "",
+        "model_version": screening.get("model_version") or "",
+        "created_at": clock.now(),
+        "decided_by": None,
+        "decided_at": None,
+        "reason": None,
+        "note": "",
+    }
     with transaction.atomic():
-        case, _created = Case.objects.update_or_create(
-            comment_id=comment.pk,
-            defaults={
-                "queue": queue,
-                "holds": holds,
-                "score": screening.get("score"),
-                "model_name": screening.get("model_name") or "",
-                "model_version": screening.get("model_version") or "",
-                "created_at": clock.now(),
-                "decided_by": None,
-                "decided_at": None,
-                "reason": None,
-                "note": "",
-            },
-        )
+        if new:  # a comment stored in this transaction has no case yet
+            case = Case.objects.create(comment=comment, **values)
+        else:
+            case, _created = Case.objects.update_or_create(comment_id=comment.pk, defaults=values)
         record_event(
             EventType.COMMENT_HELD,
             actor=None,

@@ -4,10 +4,12 @@ post, edit and vote (pages, API and widget alike go through its actions)."""
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsdesk.community.actions import CommentRefused
+from newsdesk.core import clock
 from newsdesk.moderation.models import Sanction
 from newsdesk.moderation.screening import active_sanctions
 
@@ -28,9 +30,26 @@ def _until(sanction: Sanction) -> str:
     }
 
 
+_ANY_SQL = """
+    SELECT 1 FROM {table} WHERE user_id = %s AND lifted_at IS NULL AND starts_at <= %s
+    AND (ends_at IS NULL OR ends_at > %s) LIMIT 1
+"""
+
+
+def _any_in_force(reader: User) -> bool:
+    """One plain query: has the reader any sanction in force? (Most readers have none.)"""
+    now = connection.ops.adapt_datetimefield_value(clock.now())
+    sql = _ANY_SQL.format(table=connection.ops.quote_name(Sanction._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [reader.pk, now, now])
+        return cursor.fetchone() is not None
+
+
 def sanction_guard(reader: User, what: str) -> None:
     """Refuse ``what`` while a sanction stops it (codes ``muted``, ``suspended``, ``banned``,
     ``warning_unacknowledged``, all 403), saying why and until when."""
+    if not _any_in_force(reader):
+        return
     for sanction in active_sanctions(reader).select_related("reason"):
         if what not in STOPS.get(sanction.kind, set()):
             continue

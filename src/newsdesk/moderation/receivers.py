@@ -20,7 +20,12 @@ def screen_comment(draft: community.Draft) -> None:
 def open_case(comment: Comment, draft: community.Draft) -> None:
     """Inside the transaction that stores a held comment: its case and the audit row."""
     if draft.holds:
-        record_hold(comment, draft_holds=draft.holds, screening=draft.screening)
+        record_hold(
+            comment,
+            draft_holds=draft.holds,
+            screening=draft.screening,
+            new=draft.editing is None,
+        )
 
 
 def connect() -> None:
