@@ -24,7 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, transaction
 from django.utils.crypto import salted_hmac
 
-from newsdesk.core import clock
+from newsdesk.core import clock, prepared
 from newsdesk.core.models import AuditEvent, AuditMaintenance, EventType
 
 __all__ = ["AuditError", "EventType", "address_hash", "maintenance", "record_event", "trail_of"]
@@ -83,7 +83,10 @@ def record_event(
         )
         event.target_id = str(target.pk)
         event.target_label = str(target)[:LABEL_MAX]
-    event.save(using=using, force_insert=True)
+    if using == "default":
+        prepared.insert(event)  # one prepared INSERT: actions on hot paths record too
+    else:
+        event.save(using=using, force_insert=True)
     return event
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from newsdesk.community.actions import apply_comment_status, can_moderate
 from newsdesk.community.models import Comment
-from newsdesk.core import clock
+from newsdesk.core import clock, prepared
 from newsdesk.core.audit import EventType, record_event
 from newsdesk.core.errors import ActionRefused
 from newsdesk.core.types import Actor, person
@@ -362,9 +362,10 @@ def record_hold(
         "reason": None,
         "note": "",
     }
-    with transaction.atomic():
+    with transaction.atomic(savepoint=not new):
         if new:  # a comment stored in this transaction has no case yet
-            case = Case.objects.create(comment=comment, **values)
+            case = Case(comment=comment, **values)
+            prepared.insert(case)
         else:
             case, _created = Case.objects.update_or_create(comment_id=comment.pk, defaults=values)
         record_event(
