@@ -342,7 +342,10 @@ NEWSDESK_EDITIONS_RETRY_SECONDS = env_int("NEWSDESK_EDITIONS_RETRY_SECONDS", 30,
 NEWSDESK_EDITIONS_LEASE_SECONDS = env_int("NEWSDESK_EDITIONS_LEASE_SECONDS", 600, minimum=10)
 
 # Moderation (newsdesk.moderation): the screening pipeline ({"CLASS", "OPTIONS"} steps; None:
-# the documented default, see newsdesk/moderation/screening.py) and the classifier's model
+# the documented default, see newsdesk/moderation/screening.py; NEWSDESK_MODERATION_SCREENING=0
+# screens nothing) and the classifier's model
 # file (empty: the built-in German model trained on GermEval 2018).
-NEWSDESK_MODERATION_PIPELINE: list[dict[str, object]] | None = None
+NEWSDESK_MODERATION_PIPELINE: list[dict[str, object]] | None = (
+    None if env_bool("NEWSDESK_MODERATION_SCREENING", True) else []
+)
 NEWSDESK_MODERATION_MODEL = env_str("NEWSDESK_MODERATION_MODEL", "")
