@@ -49,7 +49,7 @@ AUDIT_EVENT_TYPES = [
 ]
 
 _ITEM_RELATIONS = (
-    "conversation__article",
+    "conversation__article__section",
     "author__community_profile",
     "parent__author__community_profile",
     "moderation_case__reason",

@@ -324,7 +324,7 @@ def _reader_page(
     record = queries.author_records([reader])[reader.pk]
     recent = list(
         Comment.objects.filter(author=reader)
-        .select_related("conversation__article", "moderation_case__reason")
+        .select_related("conversation__article__section", "moderation_case__reason")
         .order_by("-created_at", "-pk")[:10]
     )
     return render(
