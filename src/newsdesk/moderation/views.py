@@ -32,6 +32,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from newsdesk.community.actions import can_moderate
@@ -301,9 +302,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
         )
     if done:
         text = (
-            _("%(count)d comments approved.")
+            ngettext("%(count)d comment approved.", "%(count)d comments approved.", len(done))
             if reason is None
-            else _("%(count)d comments rejected.")
+            else ngettext("%(count)d comment rejected.", "%(count)d comments rejected.", len(done))
         )
         messages.success(request, text % {"count": len(done)})
     for refusal in refusals:
