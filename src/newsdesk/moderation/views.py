@@ -103,9 +103,13 @@ def _refused(request: HttpRequest, refused: ActionRefused, back: str) -> HttpRes
 
 
 def _invalid(form: Any) -> ActionRefused:
-    """A form's errors as one refusal (code ``invalid``)."""
-    text = " ".join(str(message) for errors in form.errors.values() for message in errors)
-    return ActionRefused("invalid", text or _("The form is not complete."))
+    """A form's errors as one refusal (code ``invalid``), each after its field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{field.label}: " if field is not None and field.label else ""
+        parts.extend(f"{label}{message}" for message in errors)
+    return ActionRefused("invalid", " ".join(parts) or _("The form is not complete."))
 
 
 def _reason(code: str) -> Reason:
