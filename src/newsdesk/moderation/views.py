@@ -104,7 +104,7 @@ def _refused(request: HttpRequest, refused: ActionRefused, back: str) -> HttpRes
 
 def _invalid(form: Any) -> ActionRefused:
     """A form's errors as one refusal (code ``invalid``), each after its field's label."""
-    parts = []
+    parts: list[str] = []
     for name, errors in form.errors.items():
         field = form.fields.get(name)
         label = f"{field.label}: " if field is not None and field.label else ""
