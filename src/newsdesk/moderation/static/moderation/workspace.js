@@ -117,6 +117,7 @@
         }
         announce(data.message);
         showMessage(item, data.message);
+        poll();
         return reload(item, data.message);
       })
       .catch(function () {
