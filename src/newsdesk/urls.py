@@ -31,6 +31,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("community/", include("newsdesk.community.urls")),
+    path("moderation/", include("newsdesk.moderation.urls")),
     path("editions/", include("newsdesk.editions.urls")),
     path("", include("newsdesk.newsroom.urls")),
     prefix_default_language=True,

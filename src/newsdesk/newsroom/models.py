@@ -18,7 +18,18 @@ from newsdesk.newsroom.inline_html import clean_inline_html, validate_inline_htm
 # First path segments the site uses itself under a language prefix (/de/community/ …); a
 # section with such a slug would shadow those pages or be shadowed by them.
 RESERVED_SECTION_SLUGS = frozenset(
-    {"feed", "admin", "static", "media", "api", "accounts", "community", "editions", "search"}
+    {
+        "feed",
+        "admin",
+        "static",
+        "media",
+        "api",
+        "accounts",
+        "community",
+        "editions",
+        "moderation",
+        "search",
+    }
 )
 
 
