@@ -27,8 +27,10 @@ CSRF token, opening hours (read from the database on every post), honeypot, size
 duplicate and flood detection, per-account interval (30 s) and hourly burst (both counted
 from the stored comments), and moderation's whole default screening pipeline (word lists,
 links, first comments, repeat posts, rejection share, the classifier, the policy; the bench's
-fresh accounts make every post a first comment, which is held and stored as pending). Two settings differ from the defaults, and the output says so:
-the per-address limit is off (all clients share 127.0.0.1, and counting one address's
+fresh accounts make every post a first comment, which is held and stored as pending, the
+costliest path; NEWSDESK_MODERATION_SCREENING=0 in the environment turns screening off for a
+comparison). Two settings differ from the defaults, and the output says so: the
+per-address limit is off (all clients share 127.0.0.1, and counting one address's
 thousands of comments a minute is not what a site with readers at many addresses does) and
 the thread page size is 200 (Isso returns the whole thread, so newsdesk does too). Each
 posting client uses fresh accounts, so the per-account 30 s interval is checked but never

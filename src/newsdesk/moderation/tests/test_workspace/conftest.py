@@ -46,6 +46,8 @@ def premoderation(db: Any, settings: Any) -> ModerationPolicy:
 
 @pytest.fixture
 def reasons(db: Any) -> dict[str, Reason]:
+    """Exactly these reasons (the site's default ones removed for the test)."""
+    Reason.objects.all().delete()
     return {
         "insult": Reason.objects.create(
             code="insult",
