@@ -11,8 +11,9 @@ or None. The documented default order (:data:`DEFAULT_PIPELINE`):
 4. ``NewAccount``: an author without any published comment yet is held (first comments);
 5. ``RepeatPosts``: the same text posted by other accounts in the last 24 hours is held;
 6. ``RejectionShare``: an author with a high share of recent rejections is held;
-7. ``Classifier``: a score at or above the threshold holds it (score, model and version are
-   kept with the case);
+7. ``ClassifierStep``: a score at or above the threshold holds it (score, model and version
+   are kept with the case); a comment in a language the model does not know is scored through
+   its machine translation;
 8. ``Premoderation``: the policy of the article, section or site (pre-moderation of all
    comments, or of new readers until N approved) and a forced pre-moderation sanction hold
    it; trusted readers skip this step.
@@ -44,6 +45,8 @@ from newsdesk.moderation.classifiers.base import Classifier, ClassifierError
 from newsdesk.moderation.models import Case, ModerationPolicy, Sanction, TrustedReader, WordList
 from newsdesk.moderation.terms import TermList, TermListError, parse_term_list
 from newsdesk.moderation.textnorm import NormalisedText, normalise
+from newsdesk.translation.engines import EngineError
+from newsdesk.translation.pipeline import SourceField, translate_document
 
 DEFAULT_PIPELINE: list[dict[str, Any]] = [
     {"CLASS": "newsdesk.moderation.screening.BannedTerms"},
@@ -319,18 +322,38 @@ def classifier() -> Classifier:
 
 
 class ClassifierStep(Step):
+    """Scores the comment; at or above the policy's threshold (else the model's) it is held.
+
+    A comment in a language the model does not know is scored through its machine
+    translation into the model's first language (the site's translation engine). When no
+    engine can translate it, ``unscored`` decides: ``"pass"`` (default) or ``"hold"``."""
+
+    def __init__(self, *, unscored: str = "pass") -> None:
+        if unscored not in ("pass", "hold"):
+            raise PipelineError('ClassifierStep: unscored is "pass" or "hold"')
+        self.unscored = unscored
+
     def check(self, subject: Subject) -> Verdict | None:
         try:
             model = classifier()
-            score = model.score([subject.draft.text])[0]
         except ClassifierError as exc:
-            # A broken model must not stop the community: hold for a human instead.
+            return _classifier_unavailable(str(exc))
+        text, via = _in_model_language(subject.draft, model)
+        if text is None:
+            subject.draft.screening["unscored"] = via
+            if self.unscored == "pass":
+                return None
             return Verdict(
                 "hold",
-                "classifier_unavailable",
+                "unscored_language",
                 _("Your comment will be checked by the moderators before it appears."),
-                {"error": str(exc)},
+                {"language": subject.draft.language, "why": via.get("error", "")},
             )
+        try:
+            score = model.score([text])[0]
+        except ClassifierError as exc:
+            # A broken model must not stop the community: hold for a human instead.
+            return _classifier_unavailable(str(exc))
         subject.score = score
         subject.model_name = str(getattr(model, "name", type(model).__name__))
         subject.model_version = str(getattr(model, "version", ""))
@@ -345,8 +368,41 @@ class ClassifierStep(Step):
             "hold",
             "classifier",
             _("Your comment will be checked by the moderators before it appears."),
-            {"score": round(score, 4), "threshold": round(threshold, 4)},
+            {"score": round(score, 4), "threshold": round(threshold, 4), **via},
         )
+
+
+def _classifier_unavailable(error: str) -> Verdict:
+    return Verdict(
+        "hold",
+        "classifier_unavailable",
+        _("Your comment will be checked by the moderators before it appears."),
+        {"error": error},
+    )
+
+
+def _in_model_language(draft: Draft, model: Classifier) -> tuple[str | None, dict[str, Any]]:
+    """The text to score and how it was obtained: the comment itself when the model knows its
+    language (or names none), else its machine translation; (None, why) when there is none."""
+    known = tuple(getattr(model, "languages", ()) or ())
+    language = (draft.language or "").split("-")[0].lower()
+    if not known or language in known:
+        return draft.text, {}
+    try:
+        result = translate_document(
+            [SourceField("text", draft.text)],
+            language,
+            known[0],
+            use_memory=False,
+            run_checks=False,
+        )
+    except EngineError as exc:
+        return None, {"error": str(exc)}
+    return result.text("text"), {
+        "translated_from": language,
+        "translated_to": known[0],
+        "engine": result.engine,
+    }
 
 
 class Premoderation(Step):

@@ -284,3 +284,32 @@ def test_held_comments_are_hidden_from_readers_and_shown_to_their_author(
     permalink = client_for("reader").get(f"/de/community/comments/{comment.pk}/")
     assert permalink.status_code == 200 and "comment__pending" in permalink.content.decode()
     assert client_for("moderator").get(f"/de/community/comments/{comment.pk}/").status_code == 200
+
+
+DUMMY = "newsdesk.translation.engines.dummy.DummyEngine"
+
+
+def test_a_comment_in_another_language_is_scored_through_its_translation(settings, post):
+    only(settings, "ClassifierStep")
+    settings.NEWSDESK_TRANSLATION_ENGINE = {"CLASS": DUMMY, "OPTIONS": {"version": "t1"}}
+    comment = post("Thanks for the detailed report on the council.", language="en")
+    assert comment.status == Comment.Status.VISIBLE
+    ModerationPolicy.objects.create(hold_threshold=0.0)  # hold whatever the score
+    held = post("Another comment in English.", language="en")
+    case = Case.objects.get(comment=held)
+    assert case.holds[0]["evidence"]["translated_from"] == "en"
+    assert case.holds[0]["evidence"]["translated_to"] == "de"
+    assert case.score is not None
+
+
+@pytest.mark.parametrize(("unscored", "status"), [("pass", "visible"), ("hold", "pending")])
+def test_without_a_translation_the_setting_decides(settings, post, unscored, status):
+    only(settings, "ClassifierStep", ClassifierStep={"unscored": unscored})
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": DUMMY,
+        "OPTIONS": {"version": "t1", "fail": "engine is down"},
+    }
+    comment = post("A comment in English.", language="en")
+    assert comment.status == status
+    if status == "pending":
+        assert Case.objects.get(comment=comment).holds[0]["code"] == "unscored_language"
