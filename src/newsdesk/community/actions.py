@@ -30,9 +30,9 @@ from newsdesk.community.models import (
 )
 from newsdesk.community.tasks import notify_reply
 from newsdesk.core import clock, prepared
+from newsdesk.core.actors import Actor, AnyUser, person
 from newsdesk.core.audit import EventType, record_event
 from newsdesk.core.errors import ActionRefused
-from newsdesk.core.types import Actor, AnyUser, person
 from newsdesk.core.writelock import write_lock
 from newsdesk.newsroom.models import Article
 

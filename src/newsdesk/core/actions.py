@@ -12,8 +12,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from newsdesk.core.actors import Actor
 from newsdesk.core.audit import EventType, record_event
-from newsdesk.core.types import Actor
 
 
 def access_of(user: User) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from newsdesk.core import clock, prepared
 from newsdesk.core.models import AuditEvent, AuditMaintenance, EventType
 
 __all__ = ["AuditError", "EventType", "address_hash", "maintenance", "record_event", "trail_of"]
-from newsdesk.core.types import Actor, person
+from newsdesk.core.actors import Actor, person
 
 LABEL_MAX = AuditEvent._meta.get_field("target_label").max_length or 200
 

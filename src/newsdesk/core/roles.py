@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from newsdesk.core.types import AnyUser
+from newsdesk.core.actors import AnyUser
 
 EDITOR = "editor"
 MODERATOR = "moderator"

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from newsdesk.core import clock
+from newsdesk.core.actors import Actor, person
 from newsdesk.core.audit import EventType, record_event
 from newsdesk.core.errors import ActionRefused
-from newsdesk.core.types import Actor, person
 from newsdesk.editions.models import Edition, EditionSegment
 from newsdesk.editions.workflow import (
     VISIBLE_STATES,

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from newsdesk.community.actions import apply_comment_status, can_moderate
 from newsdesk.community.models import Comment
 from newsdesk.core import clock, prepared
+from newsdesk.core.actors import Actor, person
 from newsdesk.core.audit import EventType, record_event
 from newsdesk.core.errors import ActionRefused
-from newsdesk.core.types import Actor, person
 from newsdesk.moderation import signals
 from newsdesk.moderation.models import (
     Case,

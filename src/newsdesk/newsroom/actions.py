@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from newsdesk.core import clock
+from newsdesk.core.actors import Actor, person
 from newsdesk.core.audit import EventType, record_event
 from newsdesk.core.errors import ActionRefused
-from newsdesk.core.types import Actor, person
 from newsdesk.newsroom.models import Article, Revision
 from newsdesk.newsroom.signals import article_published, article_unpublished, article_updated
 

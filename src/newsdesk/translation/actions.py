@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db import transaction
 
+from newsdesk.core.actors import Actor
 from newsdesk.core.audit import EventType, record_event
-from newsdesk.core.types import Actor
 from newsdesk.translation.models import ApiKey
 
 AUDITED_FIELDS = ("name", "prefix", "requests_per_minute", "max_characters", "active")

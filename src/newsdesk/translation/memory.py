@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from newsdesk.core.types import Actor, person
+from newsdesk.core.actors import Actor, person
 from newsdesk.translation.models import MemoryEntry, segment_hash
 from newsdesk.translation.sentences import normalise_segment
 

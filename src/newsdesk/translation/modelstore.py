@@ -161,7 +161,7 @@ def download(
     ``progress`` is told (bytes so far, total or None) after each chunk."""
     import httpx
 
-    from newsdesk.core import http
+    from newsdesk.core import http_client as http
 
     partial = destination.with_name(destination.name + ".part")
     digest = hashlib.sha256()
@@ -210,7 +210,7 @@ def resolve_release(pair: str, index_url: str = "", timeout: float = 30.0) -> di
     """
     check_pair(pair)
     if index_url:
-        from newsdesk.core import http
+        from newsdesk.core import http_client as http
 
         try:
             index = http.fetch_bytes(index_url, timeout=timeout, max_bytes=MAX_INDEX_BYTES)

@@ -14,7 +14,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from newsdesk.core import clock
-from newsdesk.core.types import Actor
+from newsdesk.core.actors import Actor
 from newsdesk.newsroom import actions
 from newsdesk.newsroom.importer.feeds import feed_records
 from newsdesk.newsroom.importer.images import PendingImage, load_image, same_picture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from newsdesk.core import http
+from newsdesk.core import http_client as http
 from newsdesk.newsroom.importer.records import ImportInputError, Source
 
 FORMATS = ("auto", "json", "jsonl", "feed")

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from newsdesk.core import http as core_http
+from newsdesk.core import http_client as core_http
 from newsdesk.translation.engines import EngineError, TranslationEngine
 
 DEFAULT_LANGUAGES = ["de", "en", "fr", "it", "es", "nl", "pl", "cs", "hu", "sl", "hr", "tr", "uk"]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from newsdesk import __version__
-from newsdesk.core import http
+from newsdesk.core import http_client as http
 
 BIG = b"x" * 1000
 

@@ -1,4 +1,4 @@
-"""Type aliases shared by every app's actions: who acts."""
+"""Who acts: the type aliases every action uses for its acting user, and `person()`."""
 
 from __future__ import annotations
 
