@@ -185,6 +185,29 @@ def prepare_newsdesk() -> None:
     Profile.objects.bulk_create(
         [Profile(user=user, display_name=user.username) for user in accounts]
     )
+    if os.environ.get("BENCH_READERS") == "established":
+        # Each posting account has one published comment from two days ago elsewhere: their
+        # posts are not first comments (the typical reader), so screening passes them.
+        from newsdesk.community.comment_text import digest
+        from newsdesk.community.models import Comment
+
+        earlier = timezone.now() - dt.timedelta(days=2)
+        archive = actions.conversation_for_article(make_article(headline="Archiv", slug="archiv"))
+        Comment.objects.bulk_create(
+            [
+                Comment(
+                    conversation=archive,
+                    author=user,
+                    language="de",
+                    text=f"Früherer Beitrag von {user.username}",
+                    html=f"<p>Früherer Beitrag von {user.username}</p>",
+                    text_digest=digest(f"Früherer Beitrag von {user.username}"),
+                    created_at=earlier,
+                )
+                for user in accounts
+            ],
+            batch_size=500,
+        )
     sessions = []
     for user in accounts:
         store = SessionStore()
@@ -435,6 +458,7 @@ def measure(args: argparse.Namespace) -> int:
         raise BenchError("Isso not found: install it into a separate virtualenv and pass --isso")
     work = Path(tempfile.mkdtemp(prefix="newsdesk-bench-comments-"))
     env = newsdesk_env(work / "newsdesk")
+    env["BENCH_READERS"] = args.readers
     (work / "newsdesk").mkdir()
     print(f"preparing newsdesk in {work} ...", flush=True)
     prepared = subprocess.run(
@@ -598,7 +622,9 @@ def report(
     print(
         "newsdesk's settings that differ from the defaults: COMMUNITY_IP_PER_MINUTE=0 (the "
         "per-address limit is off: every client is 127.0.0.1), COMMUNITY_PAGE_SIZE="
-        f"{THREAD_ROOTS + THREAD_REPLIES} (Isso returns the whole thread)"
+        f"{THREAD_ROOTS + THREAD_REPLIES} (Isso returns the whole thread); "
+        f"posting readers: {args.readers}; screening: "
+        + ("off" if os.environ.get("NEWSDESK_MODERATION_SCREENING") == "0" else "on")
     )
     print()
     print("| workload | server | requests/s | p50 ms | p99 ms | server CPU ms/request | errors |")
@@ -658,6 +684,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per workload")
     parser.add_argument("--workers", type=int, default=2, help="newsdesk's server processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per server process")
+    parser.add_argument(
+        "--readers",
+        choices=["new", "established"],
+        default="new",
+        help="posting accounts: new (every post a first comment, held: the costliest path) "
+        "or established (one published comment each, two days old)",
+    )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
