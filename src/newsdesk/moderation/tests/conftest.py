@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from newsdesk.community import actions as community
 from newsdesk.community import hours
@@ -19,6 +20,14 @@ from newsdesk.moderation.models import Reason
 from newsdesk.newsroom.testing import make_article
 
 NOON = dt.datetime(2026, 11, 27, 14, 0, tzinfo=ZoneInfo("Europe/Vienna"))
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages in English (pages follow their URL's language; the German catalogue is
+    checked where a test asks /de/ explicitly)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -378,3 +378,15 @@ def test_a_second_site_policy_is_refused(users):
     with pytest.raises(ActionRefused) as refused:
         actions.do_save_policy(ModerationPolicy(mode="pre_all"), acting_user=users["moderator"])
     assert refused.value.code == "bad_policy"
+
+
+def test_the_workspace_and_the_refusals_speak_german_on_german_pages(client_for, users, reasons):
+    from django.utils import translation
+
+    page = client_for("moderator").get("/de/moderation/queues/pending/").content.decode()
+    assert "Ausstehend" in page and "Automatisch zurückgehalten" in page
+    with translation.override("de"), pytest.raises(ActionRefused) as refused:
+        actions.do_impose_sanction(
+            users["reader"], kind="mute", reason=reasons["insult"], acting_user=users["moderator"]
+        )
+    assert "Enddatum" in refused.value.message or "Ende" in refused.value.message

@@ -126,7 +126,8 @@ def test_deepl_sends_xml_placeholders_and_unescapes_the_answer(fake):
     assert sent["text"] == ["Der <x1>Rat</x1> &amp; die Stadt <x2/>"]
     assert sent["tag_handling"] == "xml" and sent["target_lang"] == "EN-GB"
     assert engine.model_version("de", "en") == "deepl:v2"
-    assert service.requests[0]["headers"]["User-Agent"].startswith("newsdesk/")  # via core.http_client
+    # via core.http_client
+    assert service.requests[0]["headers"]["User-Agent"].startswith("newsdesk/")
 
 
 def test_deepl_bad_key_is_named(fake):

@@ -33,21 +33,21 @@ def world(post: Any, reasons: Any, users: dict[str, Any]) -> dict[str, Any]:
 def pages(world: dict[str, Any]) -> list[str]:
     comment, reader = world["comment"], world["users"]["reader"]
     return [
-        "/de/moderation/",
-        "/de/moderation/queues/pending/",
-        "/de/moderation/queues/system/",
-        "/de/moderation/queues/reported/",
-        "/de/moderation/queues/approved/",
-        "/de/moderation/queues/rejected/",
-        "/de/moderation/queues/all/?q=Budget",
-        "/de/moderation/counts/",
-        f"/de/moderation/comments/{comment.pk}/",
-        f"/de/moderation/comments/{comment.pk}/?fragment=1",
-        f"/de/moderation/readers/{reader.pk}/",
-        "/de/moderation/word-lists/",
-        "/de/moderation/audit/",
-        "/de/moderation/audit/?format=csv",
-        "/de/moderation/audit/?format=json",
+        "/en/moderation/",
+        "/en/moderation/queues/pending/",
+        "/en/moderation/queues/system/",
+        "/en/moderation/queues/reported/",
+        "/en/moderation/queues/approved/",
+        "/en/moderation/queues/rejected/",
+        "/en/moderation/queues/all/?q=Budget",
+        "/en/moderation/counts/",
+        f"/en/moderation/comments/{comment.pk}/",
+        f"/en/moderation/comments/{comment.pk}/?fragment=1",
+        f"/en/moderation/readers/{reader.pk}/",
+        "/en/moderation/word-lists/",
+        "/en/moderation/audit/",
+        "/en/moderation/audit/?format=csv",
+        "/en/moderation/audit/?format=json",
         "/en/moderation/",
     ]
 
@@ -56,19 +56,19 @@ def changes(world: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     comment, other, users = world["comment"], world["other"], world["users"]
     reader = users["reader"]
     return [
-        (f"/de/moderation/comments/{comment.pk}/approve/", {"expected": "pending"}),
+        (f"/en/moderation/comments/{comment.pk}/approve/", {"expected": "pending"}),
         (
-            f"/de/moderation/comments/{comment.pk}/reject/",
+            f"/en/moderation/comments/{comment.pk}/reject/",
             {"expected": "pending", "reason": "insult"},
         ),
         (
-            "/de/moderation/comments/bulk/",
+            "/en/moderation/comments/bulk/",
             {"decision": "approve", "selected": [f"{comment.pk}:pending", f"{other.pk}:pending"]},
         ),
-        (f"/de/moderation/readers/{reader.pk}/sanctions/", {"kind": "ban", "reason": "insult"}),
-        (f"/de/moderation/readers/{reader.pk}/trust/", {"trusted": "1"}),
-        (f"/de/moderation/sanctions/{world['sanction'].pk}/lift/", {}),
-        ("/de/moderation/word-lists/", {"kind": "banned", "banned-source": "idiot\n"}),
+        (f"/en/moderation/readers/{reader.pk}/sanctions/", {"kind": "ban", "reason": "insult"}),
+        (f"/en/moderation/readers/{reader.pk}/trust/", {"trusted": "1"}),
+        (f"/en/moderation/sanctions/{world['sanction'].pk}/lift/", {}),
+        ("/en/moderation/word-lists/", {"kind": "banned", "banned-source": "idiot\n"}),
     ]
 
 
@@ -140,8 +140,8 @@ def test_changing_views_only_take_post(client_for, world):
 
 def test_unknown_queue_and_missing_things_are_404(client_for):
     client = client_for("moderator")
-    assert client.get("/de/moderation/queues/nonsense/").status_code == 404
-    assert client.get("/de/moderation/comments/999999/").status_code == 404
-    assert client.get("/de/moderation/readers/999999/").status_code == 404
-    assert client.post("/de/moderation/comments/999999/approve/").status_code == 404
-    assert client.post("/de/moderation/sanctions/999999/lift/").status_code == 404
+    assert client.get("/en/moderation/queues/nonsense/").status_code == 404
+    assert client.get("/en/moderation/comments/999999/").status_code == 404
+    assert client.get("/en/moderation/readers/999999/").status_code == 404
+    assert client.post("/en/moderation/comments/999999/approve/").status_code == 404
+    assert client.post("/en/moderation/sanctions/999999/lift/").status_code == 404

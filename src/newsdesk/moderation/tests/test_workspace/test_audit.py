@@ -17,7 +17,7 @@ from newsdesk.moderation import actions, views
 from .conftest import NOW
 
 pytestmark = pytest.mark.django_db
-PAGE = "/de/moderation/audit/"
+PAGE = "/en/moderation/audit/"
 
 
 @pytest.fixture

@@ -29,11 +29,11 @@ def held(post) -> list[Comment]:
 def test_approve_publishes_and_returns_to_the_queue(client_for, held):
     comment = held[0]
     response = client_for("moderator").post(
-        f"/de/moderation/comments/{comment.pk}/approve/",
-        {"expected": "pending", "next": "/de/moderation/queues/pending/?page=1"},
+        f"/en/moderation/comments/{comment.pk}/approve/",
+        {"expected": "pending", "next": "/en/moderation/queues/pending/?page=1"},
     )
     assert response.status_code == 302
-    assert response["Location"] == "/de/moderation/queues/pending/?page=1"
+    assert response["Location"] == "/en/moderation/queues/pending/?page=1"
     comment.refresh_from_db()
     assert comment.status == Comment.Status.VISIBLE
     case = Case.objects.get(comment=comment)
@@ -45,16 +45,16 @@ def test_approve_publishes_and_returns_to_the_queue(client_for, held):
 
 def test_next_must_stay_on_this_site(client_for, held):
     response = client_for("moderator").post(
-        f"/de/moderation/comments/{held[0].pk}/approve/",
+        f"/en/moderation/comments/{held[0].pk}/approve/",
         {"expected": "pending", "next": "https://evil.example/"},
     )
-    assert response["Location"] == "/de/moderation/queues/pending/"
+    assert response["Location"] == "/en/moderation/queues/pending/"
 
 
 def test_reject_with_a_reason_tells_the_author_why(client_for, held, reasons):
     comment = held[0]
     response = client_for("moderator").post(
-        f"/de/moderation/comments/{comment.pk}/reject/",
+        f"/en/moderation/comments/{comment.pk}/reject/",
         {"expected": "pending", "reason": "insult", "note": "Bitte sachlich bleiben."},
     )
     assert response.status_code == 302
@@ -69,7 +69,7 @@ def test_reject_with_a_reason_tells_the_author_why(client_for, held, reasons):
 
 def test_the_script_gets_json_with_the_new_counts(client_for, held, reasons):
     response = client_for("moderator").post(
-        f"/de/moderation/comments/{held[0].pk}/reject/",
+        f"/en/moderation/comments/{held[0].pk}/reject/",
         {"expected": "pending", "reason": "spam"},
         headers=JSON,
     )
@@ -94,7 +94,7 @@ def test_reject_refuses_an_unknown_reason_and_changes_nothing(
     before = AuditEvent.objects.count()
     client = client_for("moderator")
     response = client.post(
-        f"/de/moderation/comments/{comment.pk}/reject/", {"expected": "pending", "reason": code}
+        f"/en/moderation/comments/{comment.pk}/reject/", {"expected": "pending", "reason": code}
     )
     assert response.status_code == 302
     assert messages_of(response) == [message]
@@ -102,7 +102,7 @@ def test_reject_refuses_an_unknown_reason_and_changes_nothing(
     assert comment.status == Comment.Status.PENDING
     assert AuditEvent.objects.count() == before
     as_json = client.post(
-        f"/de/moderation/comments/{comment.pk}/reject/",
+        f"/en/moderation/comments/{comment.pk}/reject/",
         {"expected": "pending", "reason": code},
         headers=JSON,
     )
@@ -114,12 +114,12 @@ def test_the_second_moderator_learns_who_decided_first(client_for, held, reasons
     comment = held[0]
     # Both pages showed the comment as pending; the moderator approves first.
     client_for("moderator").post(
-        f"/de/moderation/comments/{comment.pk}/approve/", {"expected": "pending"}
+        f"/en/moderation/comments/{comment.pk}/approve/", {"expected": "pending"}
     )
     before = AuditEvent.objects.count()
     second = client_for("admin")
     response = second.post(
-        f"/de/moderation/comments/{comment.pk}/reject/", {"expected": "pending", "reason": "spam"}
+        f"/en/moderation/comments/{comment.pk}/reject/", {"expected": "pending", "reason": "spam"}
     )
     assert response.status_code == 302
     (message,) = messages_of(response)
@@ -129,12 +129,12 @@ def test_the_second_moderator_learns_who_decided_first(client_for, held, reasons
     assert AuditEvent.objects.count() == before
     # The script gets the refusal as JSON, then reloads the item, which shows the decision.
     refused = second.post(
-        f"/de/moderation/comments/{comment.pk}/approve/", {"expected": "pending"}, headers=JSON
+        f"/en/moderation/comments/{comment.pk}/approve/", {"expected": "pending"}, headers=JSON
     )
     assert refused.status_code == 409
     assert refused.json()["error"] == "already_decided"
     assert "moderator already decided" in refused.json()["message"]
-    item = second.get(f"/de/moderation/comments/{comment.pk}/?fragment=1").content.decode()
+    item = second.get(f"/en/moderation/comments/{comment.pk}/?fragment=1").content.decode()
     assert item.lstrip().startswith('<li class="ws-item ws-item--visible"')
     assert "by moderator" in item
 
@@ -144,7 +144,7 @@ def test_a_comment_deleted_by_its_author_is_not_decided(client_for, held, users)
 
     community.do_delete_comment(held[0], acting_user=users["reader"])
     response = client_for("moderator").post(
-        f"/de/moderation/comments/{held[0].pk}/approve/", {"expected": "pending"}
+        f"/en/moderation/comments/{held[0].pk}/approve/", {"expected": "pending"}
     )
     assert messages_of(response) == ["The author deleted this comment."]
 
@@ -153,7 +153,7 @@ def test_bulk_approve_reports_each_refusal(client_for, held, users):
     first, second, third = held
     actions.do_approve_comment(second, acting_user=users["admin"])
     response = client_for("moderator").post(
-        "/de/moderation/comments/bulk/",
+        "/en/moderation/comments/bulk/",
         {
             "decision": "approve",
             "selected": [f"{first.pk}:pending", f"{second.pk}:pending", f"{third.pk}:pending"],
@@ -172,7 +172,7 @@ def test_bulk_approve_reports_each_refusal(client_for, held, users):
 
 def test_bulk_reject_with_a_reason(client_for, held, reasons):
     response = client_for("moderator").post(
-        "/de/moderation/comments/bulk/",
+        "/en/moderation/comments/bulk/",
         {"decision": "reject", "reason": "spam", "selected": [f"{c.pk}:pending" for c in held]},
         headers=JSON,
     )
@@ -191,13 +191,13 @@ def test_bulk_reject_with_a_reason(client_for, held, reasons):
         ({"decision": "approve", "selected": []}, "Select at least one comment."),
         ({"decision": "approve", "selected": ["1;pending"]}, "The selection is not valid"),
         ({"decision": "approve", "selected": ["1:maybe"]}, "The selection is not valid"),
-        ({"decision": "delete"}, "Bitte eine gültige Auswahl treffen."),
+        ({"decision": "delete"}, "Select a valid choice."),
     ],
 )
 def test_bulk_refuses_bad_input_and_changes_nothing(client_for, held, reasons, data, message):
     data = {"selected": [f"{c.pk}:pending" for c in held], **data}
     before = AuditEvent.objects.count()
-    response = client_for("moderator").post("/de/moderation/comments/bulk/", data)
+    response = client_for("moderator").post("/en/moderation/comments/bulk/", data)
     assert response.status_code == 302
     (text,) = messages_of(response)
     assert text.startswith(message)
@@ -207,7 +207,7 @@ def test_bulk_refuses_bad_input_and_changes_nothing(client_for, held, reasons, d
 
 def test_bulk_reports_a_comment_that_is_gone(client_for, held):
     response = client_for("moderator").post(
-        "/de/moderation/comments/bulk/",
+        "/en/moderation/comments/bulk/",
         {"decision": "approve", "selected": [f"{held[0].pk}:pending", "999999:pending"]},
     )
     assert messages_of(response) == [

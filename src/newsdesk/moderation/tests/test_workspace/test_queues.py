@@ -50,26 +50,26 @@ def queues(post, reasons, users) -> dict[str, Comment]:
 
 def test_each_queue_shows_its_comments(client_for, queues):
     client = client_for("moderator")
-    pending = client.get("/de/moderation/queues/pending/").content.decode()
+    pending = client.get("/en/moderation/queues/pending/").content.decode()
     assert item_ids(pending) == [queues["first"].pk]
-    system = client.get("/de/moderation/queues/system/").content.decode()
+    system = client.get("/en/moderation/queues/system/").content.decode()
     assert item_ids(system) == [queues["linked"].pk, queues["caseless"].pk]
-    approved = client.get("/de/moderation/queues/approved/").content.decode()
+    approved = client.get("/en/moderation/queues/approved/").content.decode()
     assert item_ids(approved) == [queues["approved"].pk]
     assert "moderator" in approved
-    rejected = client.get("/de/moderation/queues/rejected/").content.decode()
+    rejected = client.get("/en/moderation/queues/rejected/").content.decode()
     assert item_ids(rejected) == [queues["rejected"].pk]
     assert "Beleidigung" in rejected
-    reported = client.get("/de/moderation/queues/reported/").content.decode()
+    reported = client.get("/en/moderation/queues/reported/").content.decode()
     assert item_ids(reported) == [] and "No reports yet" in reported
     # The workspace's home is the pending queue.
-    assert item_ids(client.get("/de/moderation/").content.decode()) == [queues["first"].pk]
+    assert item_ids(client.get("/en/moderation/").content.decode()) == [queues["first"].pk]
 
 
 def test_decided_queues_show_the_latest_decision_first(client_for, queues, users, reasons):
     clock.set_now(NOW + dt.timedelta(minutes=10))
     actions.do_reject_comment(queues["first"], reason=reasons["spam"], acting_user=users["admin"])
-    html = client_for("moderator").get("/de/moderation/queues/rejected/").content.decode()
+    html = client_for("moderator").get("/en/moderation/queues/rejected/").content.decode()
     assert item_ids(html) == [queues["first"].pk, queues["rejected"].pk]
 
 
@@ -120,7 +120,7 @@ def test_a_page_costs_the_same_queries_for_two_or_ten_items(client_for, post, us
 
     def queries_for_page() -> int:
         with CaptureQueriesContext(connection) as captured:
-            response = client.get("/de/moderation/queues/system/")
+            response = client.get("/en/moderation/queues/system/")
         assert response.status_code == 200
         return len(captured.captured_queries)
 
@@ -139,18 +139,18 @@ def test_a_page_costs_the_same_queries_for_two_or_ten_items(client_for, post, us
 
 def test_pending_comments_of_deleted_threads_are_not_offered(client_for, queues, users):
     community.do_delete_comment(queues["first"], acting_user=users["reader"])
-    html = client_for("moderator").get("/de/moderation/queues/pending/").content.decode()
+    html = client_for("moderator").get("/en/moderation/queues/pending/").content.decode()
     assert item_ids(html) == []
     assert "Nothing to do in this queue." in html
 
 
 def test_counts_endpoint(client_for, queues):
-    response = client_for("moderator").get("/de/moderation/counts/")
+    response = client_for("moderator").get("/en/moderation/counts/")
     assert response.status_code == 200
     assert response.json() == {
         "counts": {"pending": 1, "system": 2, "reported": 0, "approved": 1, "rejected": 1}
     }
-    html = client_for("moderator").get("/de/moderation/").content.decode()
+    html = client_for("moderator").get("/en/moderation/").content.decode()
     assert '<span class="ws-count" data-count="system">2</span>' in html
 
 
@@ -167,7 +167,7 @@ class TestSearch:
         return {"tram": tram, "late": late, **queues}
 
     def search(self, client_for, query: str, queue: str = "all") -> list[int]:
-        response = client_for("moderator").get(f"/de/moderation/queues/{queue}/?{query}")
+        response = client_for("moderator").get(f"/en/moderation/queues/{queue}/?{query}")
         assert response.status_code == 200
         return item_ids(response.content.decode())
 
@@ -196,7 +196,7 @@ class TestSearch:
         assert self.search(client_for, "q=Kommentar", queue="rejected") == []
 
     def test_bad_dates_are_shown_not_ignored_silently(self, client_for, more):
-        response = client_for("moderator").get("/de/moderation/queues/all/?since=gestern")
+        response = client_for("moderator").get("/en/moderation/queues/all/?since=gestern")
         assert response.status_code == 200
         assert "ws-error" in response.content.decode()
 
@@ -205,5 +205,5 @@ class TestSearch:
         first = self.search(client_for, "q=e")
         second = self.search(client_for, "q=e&page=2")
         assert len(first) == 2 and len(second) == 2 and not set(first) & set(second)
-        html = client_for("moderator").get("/de/moderation/queues/all/?q=e").content.decode()
+        html = client_for("moderator").get("/en/moderation/queues/all/?q=e").content.decode()
         assert 'href="?q=e&amp;page=2"' in html

@@ -22,7 +22,7 @@ def messages_of(response: Any) -> list[str]:
 
 
 def url(user: Any, tail: str = "") -> str:
-    return f"/de/moderation/readers/{user.pk}/{tail}"
+    return f"/en/moderation/readers/{user.pk}/{tail}"
 
 
 def test_mute_until_a_time_in_the_sites_time_zone(client_for, users, reasons):
@@ -34,18 +34,19 @@ def test_mute_until_a_time_in_the_sites_time_zone(client_for, users, reasons):
             "reason": "insult",
             "ends_at": "2026-12-01T18:30",
             "note": "Drei Tage Pause.",
-            "next": "/de/moderation/queues/pending/",
+            "next": "/en/moderation/queues/pending/",
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == "/de/moderation/queues/pending/"
+    assert response["Location"] == "/en/moderation/queues/pending/"
     sanction = Sanction.objects.get(user=reader)
     assert sanction.kind == "mute" and sanction.reason == reasons["insult"]
     assert sanction.ends_at == dt.datetime(2026, 12, 1, 18, 30, tzinfo=VIENNA)
     assert sanction.created_by == users["moderator"] and sanction.note == "Drei Tage Pause."
     assert AuditEvent.objects.filter(event_type="sanction.imposed").count() == 1
     page = client_for("moderator").get(url(reader)).content.decode()
-    assert "01.12.2026 18:30" in page and "in force" in page
+    # Shown in the site's time zone (18:30 in Vienna, 17:30 UTC), English format on /en/.
+    assert "12/01/2026 6:30 p.m." in page and "in force" in page
 
 
 def test_ban_without_an_end(client_for, users, reasons):
@@ -66,8 +67,8 @@ def test_ban_without_an_end(client_for, users, reasons):
         ({"kind": "suspend", "reason": "insult"}, "Muting and suspending need an end date."),
         ({"kind": "ban", "reason": "nonsense"}, "“nonsense” is not one of the team's reasons"),
         ({"kind": "ban", "reason": "retired"}, "“retired” is not one of the team's reasons"),
-        ({"kind": "exile", "reason": "insult"}, "Measure: Bitte eine gültige Auswahl treffen."),
-        ({"kind": "mute", "reason": "insult", "ends_at": "morgen"}, "Until: Bitte ein gültiges"),
+        ({"kind": "exile", "reason": "insult"}, "Measure: Select a valid choice."),
+        ({"kind": "mute", "reason": "insult", "ends_at": "morgen"}, "Until: Enter a valid"),
     ],
 )
 def test_refused_sanctions_keep_the_form_and_change_nothing(
@@ -109,13 +110,13 @@ def test_the_page_lists_sanctions_in_force_and_past_and_lifts_them(client_for, u
     html = client.get(url(reader)).content.decode()
     assert "Werbung" in html and "Beleidigung" in html
     assert "ended" in html and "in force" in html
-    assert f"/de/moderation/sanctions/{current.pk}/lift/" in html
-    response = client.post(f"/de/moderation/sanctions/{current.pk}/lift/")
+    assert f"/en/moderation/sanctions/{current.pk}/lift/" in html
+    response = client.post(f"/en/moderation/sanctions/{current.pk}/lift/")
     assert response.status_code == 302 and response["Location"] == url(reader)
     current.refresh_from_db()
     assert current.lifted_by == users["moderator"]
     assert messages_of(response) == ["The sanction was lifted."]
-    again = client.post(f"/de/moderation/sanctions/{current.pk}/lift/")
+    again = client.post(f"/en/moderation/sanctions/{current.pk}/lift/")
     assert messages_of(again)[-1] == "This sanction was lifted already."
     assert AuditEvent.objects.filter(event_type="sanction.lifted").count() == 1
     assert past.pk  # still listed, not liftable twice
@@ -136,6 +137,6 @@ def test_trust_and_take_it_back(client_for, users):
 
 def test_the_ban_dialog_of_the_queue_posts_here(client_for, post, users, reasons):
     post("Ein Kommentar")
-    html = client_for("moderator").get("/de/moderation/").content.decode()
+    html = client_for("moderator").get("/en/moderation/").content.decode()
     assert f'data-sanction-url="{url(users["reader"], "sanctions/")}"' in html
     assert '<dialog id="ws-sanction"' in html

@@ -10,7 +10,7 @@ from newsdesk.moderation import actions
 from newsdesk.moderation.models import WordList
 
 pytestmark = pytest.mark.django_db
-PAGE = "/de/moderation/word-lists/"
+PAGE = "/en/moderation/word-lists/"
 
 
 def test_saving_a_list(client_for, users):
