@@ -637,6 +637,18 @@ def may_see(comment: Comment, user: AnyUser) -> bool:
     return can_moderate(user)
 
 
+def may_read_text(comment: Comment, user: AnyUser) -> bool:
+    """Whether ``user`` may read the comment's text: everyone when it is visible; its author
+    and staff who moderate when it is held or removed; nobody once it is deleted."""
+    if comment.deleted_at is not None:
+        return False
+    if comment.status == Comment.Status.VISIBLE:
+        return True
+    if user.is_authenticated and comment.author_id == user.pk:
+        return True
+    return can_moderate(user)
+
+
 def can_moderate(user: Actor) -> bool:
     """Whether ``user`` is staff allowed to change readers' comments (``change_comment``)."""
     return bool(

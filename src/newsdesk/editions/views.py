@@ -37,11 +37,13 @@ def _language_name(code: str) -> str:
 
 @require_GET
 def comment_translation(request: HttpRequest, comment_id: int) -> JsonResponse:
+    from newsdesk.community.actions import may_read_text
     from newsdesk.community.models import Comment
 
     language = get_language() or settings.LANGUAGE_CODE
     comment = Comment.objects.filter(pk=comment_id).first()
-    if comment is None:
+    if comment is None or (not may_read_text(comment, request.user) and not comment.deleted_at):
+        # Held and removed comments are text only their author and moderators may read.
         return JsonResponse({"error": _("There is no such comment.")}, status=404)
     if _over_limit(request):
         return JsonResponse({"error": _("Too many requests; try again in a minute.")}, status=429)

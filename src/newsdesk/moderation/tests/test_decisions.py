@@ -390,3 +390,33 @@ def test_the_workspace_and_the_refusals_speak_german_on_german_pages(client_for,
             users["reader"], kind="mute", reason=reasons["insult"], acting_user=users["moderator"]
         )
     assert "Enddatum" in refused.value.message or "Ende" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 404),
+        ("other_reader", 404),
+        ("editor", 404),
+        ("reader", 200),
+        ("moderator", 200),
+    ],
+)
+def test_held_text_is_not_leaked_through_the_translation_endpoint(
+    held, client_for, settings, role, status
+):
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"version": "t1"},
+    }
+    response = client_for(role).get(f"/en/editions/comments/{held.pk}/translation/")
+    assert response.status_code == status
+    if status == 404:
+        assert "Prüfung" not in response.content.decode()
+
+
+def test_the_workspace_offers_a_translation_of_comments_in_other_languages(held, post, client_for):
+    english = post("A comment in English", language="en")
+    page = client_for("moderator").get("/en/moderation/queues/pending/").content.decode()
+    assert f'data-translation-url="/en/editions/comments/{english.pk}/translation/"' in page
+    assert f'data-translation-url="/en/editions/comments/{held.pk}/translation/"' not in page

@@ -115,4 +115,4 @@ def test_editors_and_admins_see_an_articles_trail(client_for, users, role):
     assert response.status_code == 200
     page = response.content.decode()
     assert 'id="audit-trail"' in page
-    assert "article published" in page and "editor" in page
+    assert "Artikel veröffentlicht" in page and "editor" in page  # the back office is German

@@ -220,6 +220,38 @@
       .catch(function () {});
   }
 
+  // A comment in another language: its machine translation into the page's language,
+  // from the same endpoint as the readers' "Show translation".
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".ws-translate");
+    if (!button) return;
+    var line = button.closest(".ws-language");
+    var box = line && line.nextElementSibling;
+    if (!box || !box.classList.contains("ws-translation")) return;
+    if (box.dataset.loaded) {
+      box.hidden = !box.hidden;
+      return;
+    }
+    button.disabled = true;
+    fetch(line.dataset.translationUrl, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    })
+      .then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      })
+      .then(function (answer) {
+        box.textContent = answer.ok
+          ? answer.data.label + ": " + answer.data.text
+          : (answer.data.error || button.dataset.failed);
+        box.dataset.loaded = "1";
+        box.hidden = false;
+        button.textContent = button.dataset.hide;
+      })
+      .catch(function () { box.textContent = button.dataset.failed; box.hidden = false; })
+      .finally(function () { button.disabled = false; });
+  });
+
   if (tabs && tabs.dataset.countsUrl) window.setInterval(poll, 15000);
   if (items().length) select(items()[0], false);
 })();
