@@ -11,8 +11,9 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from newsdesk.core.roles import ADMIN, MODERATOR, register_role_apps
-        from newsdesk.moderation import demo, receivers  # noqa: F401  (demo content hook)
+        from newsdesk.moderation import demo, reader, receivers  # noqa: F401  (demo hook)
 
         register_role_apps(MODERATOR, "moderation")
         register_role_apps(ADMIN, "moderation")
         receivers.connect()
+        reader.register()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,9 +61,9 @@ def sanction_guard(reader: User, what: str) -> None:
                 "warning_unacknowledged",
                 _(
                     "The moderators have warned you (%(reason)s). Please read and acknowledge "
-                    "the warning in your settings before you write again."
+                    "the warning in your settings (%(url)s) before you write again."
                 )
-                % {"reason": sanction.reason.label},
+                % {"reason": sanction.reason.label, "url": reverse("community:settings")},
                 status=403,
             )
         code = {"mute": "muted", "suspend": "suspended", "ban": "banned"}[sanction.kind]

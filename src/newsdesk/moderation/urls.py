@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from newsdesk.moderation import views
+from newsdesk.moderation import reader, views
 
 app_name = "moderation"
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path("sanctions/<int:sanction_id>/lift/", views.lift_sanction, name="lift_sanction"),
     path("word-lists/", views.word_lists, name="word_lists"),
     path("audit/", views.audit, name="audit"),
+    # For readers (any signed-in account): acknowledging a warning.
+    path("warnings/<int:sanction_id>/acknowledge/", reader.acknowledge, name="acknowledge"),
 ]

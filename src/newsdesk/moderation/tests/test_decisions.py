@@ -420,3 +420,35 @@ def test_the_workspace_offers_a_translation_of_comments_in_other_languages(held,
     page = client_for("moderator").get("/en/moderation/queues/pending/").content.decode()
     assert f'data-translation-url="/en/editions/comments/{english.pk}/translation/"' in page
     assert f'data-translation-url="/en/editions/comments/{held.pk}/translation/"' not in page
+
+
+def test_a_warned_reader_reads_the_warning_in_their_settings_and_acknowledges_it(
+    post, users, reasons, client_for
+):
+    warning = sanction(users, reasons, "warn")
+    with pytest.raises(community.CommentRefused) as refused:
+        post("Vorher")
+    assert "/community/settings/" in refused.value.message
+    client = client_for("reader")
+    page = client.get("/de/community/settings/").content.decode()
+    assert f'id="sanction-{warning.pk}"' in page and "Beleidigung" in page
+    assert "Wiederholte Beleidigungen." in page
+    # Another reader cannot acknowledge it, nor see it.
+    other = client_for("other_reader")
+    assert (
+        f'id="sanction-{warning.pk}"' not in other.get("/de/community/settings/").content.decode()
+    )
+    assert other.post(f"/de/moderation/warnings/{warning.pk}/acknowledge/").status_code == 404
+    assert (
+        client_for("anonymous")
+        .post(f"/de/moderation/warnings/{warning.pk}/acknowledge/")
+        .status_code
+        == 302
+    )
+    response = client.post(f"/de/moderation/warnings/{warning.pk}/acknowledge/")
+    assert response.status_code == 302 and response["Location"].endswith("#sanctions")
+    warning.refresh_from_db()
+    assert warning.acknowledged_at is not None
+    assert post("Verstanden, danke").is_visible
+    page = client.get("/de/community/settings/").content.decode()
+    assert "I have read the warning" not in page and "Warnung gelesen" not in page
