@@ -78,9 +78,10 @@ class Draft:
     holds: list[Hold] = field(default_factory=list)
     screening: dict[str, Any] = field(default_factory=dict)
 
-    def hold(self, code: str, note: str, **evidence: Any) -> None:
-        """Keep the comment from readers until a moderator decides."""
-        self.holds.append(Hold(code, note, evidence))
+    def hold(self, code: str, note: str, evidence: dict[str, Any] | None = None) -> None:
+        """Keep the comment from readers until a moderator decides; ``evidence`` (the rule,
+        the score...) goes to the moderators and the audit trail, never reader text."""
+        self.holds.append(Hold(code, note, dict(evidence or {})))
 
     @property
     def status(self) -> str:
@@ -101,8 +102,9 @@ def screens_comments(func: Callable[[Draft], None]) -> Callable[[Draft], None]:
     return func
 
 
-# Callables(reader, what) run before a reader posts ("post"), edits ("edit") or votes
-# ("vote"); they refuse with CommentRefused (moderation's sanctions plug in here).
+# Callables(reader, what) run before a reader posts ("post"), edits ("edit"), votes ("vote")
+# or changes their profile ("profile"); they refuse with CommentRefused (moderation's
+# sanctions plug in here).
 posting_guards: list[Callable[[User, str], None]] = []
 
 
@@ -127,6 +129,17 @@ def on_comment_stored(func: Callable[[Comment, Draft], None]) -> Callable[[Comme
 def _stored(comment: Comment, draft: Draft) -> None:
     for hook in comment_stored_hooks:
         hook(comment, draft)
+
+
+# Callables(name) that may refuse a display name (CommentRefused), e.g. moderation's banned
+# word list; run by check_display_name after its own checks.
+display_name_checks: list[Callable[[str], None]] = []
+
+
+def checks_display_names(func: Callable[[str], None]) -> Callable[[str], None]:
+    if func not in display_name_checks:
+        display_name_checks.append(func)
+    return func
 
 
 def check_guards(reader: User, what: str) -> None:
@@ -463,6 +476,12 @@ def do_post_comment(
             raise CommentRefused(
                 "parent_deleted", _("That comment was deleted; you cannot reply to it."), status=409
             )
+        if not parent.is_visible:
+            raise CommentRefused(
+                "parent_unavailable",
+                _("That comment is not shown (held for review or removed); you cannot reply."),
+                status=409,
+            )
         # Replies deeper than the limit join the deepest level, as replies to its comment.
         while parent is not None and parent.depth >= settings.COMMUNITY_MAX_DEPTH - 1:
             parent = parent.parent
@@ -493,6 +512,7 @@ def do_post_comment(
             ip_address=ip_address,
             status=draft.status,
             status_note=draft.note,
+            published_at=now if visible else None,
         )
         prepared.insert(comment)  # no model signals: comment_posted below announces it
         _bump(conversation.pk, 1 if visible else 0)
@@ -576,14 +596,19 @@ def do_edit_comment(comment: Comment, *, text_value: str, acting_user: Actor) ->
         )
     )
     with transaction.atomic():
-        _replace_text(comment, cleaned, now)
-        if draft.holds and comment.status != Comment.Status.PENDING:
-            apply_comment_status(
-                comment,
-                status=Comment.Status.PENDING,
-                note=draft.note,
+        # Screening may have taken a while: decide on the row as it is now, locked.
+        locked = _locked(comment)
+        if locked.is_deleted:
+            raise CommentRefused("deleted", _("This comment was deleted."), status=409)
+        if locked.is_removed:
+            raise CommentRefused(
+                "removed", _("This comment was removed by the moderators."), status=409
             )
-        _stored(comment, draft)
+        _replace_text(locked, cleaned, now)
+        if draft.holds:
+            apply_comment_status(locked, status=Comment.Status.PENDING, note=draft.note)
+        _stored(locked, draft)
+        _copy_state(locked, comment)
     signals.comment_edited.send(
         sender=Comment, comment=comment, acting_user=acting_user, draft=draft
     )
@@ -593,22 +618,48 @@ def do_edit_comment(comment: Comment, *, text_value: str, acting_user: Actor) ->
 def apply_comment_status(comment: Comment, *, status: str, note: str = "") -> str:
     """Set the comment's status and the note its author reads, keeping counts and cached
     threads right; returns the old status. Runs inside the caller's transaction (moderation's
-    actions, which also write the audit row); the first time a held comment becomes visible,
-    the author of its parent is told of the reply."""
+    actions, which also write the audit row) on the current row. The first time a comment
+    is published (``published_at``), the author of its parent is told of the reply."""
     old = comment.status
     was_shown = old == Comment.Status.VISIBLE and comment.deleted_at is None
     now_shown = status == Comment.Status.VISIBLE and comment.deleted_at is None
+    first_time = now_shown and comment.published_at is None
     comment.status = status
     comment.status_note = note
-    comment.save(update_fields=["status", "status_note"])
+    if first_time:
+        comment.published_at = clock.now()
+    comment.save(update_fields=["status", "status_note", "published_at"])
     _bump(comment.conversation_id, int(now_shown) - int(was_shown))
     if comment.parent_id is not None and now_shown != was_shown:
         Comment.objects.filter(pk=comment.parent_id).update(
             reply_count=F("reply_count") + (1 if now_shown else -1)
         )
-    if old == Comment.Status.PENDING and now_shown:
+    if first_time:
         _notify_parent_author(comment)
     return old
+
+
+STATE_FIELDS = (
+    "text",
+    "html",
+    "text_digest",
+    "edited_at",
+    "deleted_at",
+    "status",
+    "status_note",
+    "published_at",
+)
+
+
+def _locked(comment: Comment) -> Comment:
+    """The comment's row, locked until the transaction ends (inside transaction.atomic)."""
+    return Comment.objects.select_for_update().get(pk=comment.pk)
+
+
+def _copy_state(source: Comment, target: Comment) -> None:
+    """Give the caller's instance the state the action stored."""
+    for name in STATE_FIELDS:
+        setattr(target, name, getattr(source, name))
 
 
 def _replace_text(comment: Comment, cleaned: str, now: dt.datetime) -> None:
@@ -671,9 +722,13 @@ def do_delete_comment(comment: Comment, *, acting_user: Actor) -> Comment:
         raise CommentRefused("deleted", _("This comment was deleted."), status=409)
     by_staff = comment.author_id != getattr(person(acting_user), "pk", None)
     with transaction.atomic():
-        counted = comment.status == Comment.Status.VISIBLE
-        comment.deleted_at = clock.now()
-        comment.save(update_fields=["deleted_at"])
+        locked = _locked(comment)
+        if locked.is_deleted:
+            raise CommentRefused("deleted", _("This comment was deleted."), status=409)
+        counted = locked.status == Comment.Status.VISIBLE
+        locked.deleted_at = clock.now()
+        locked.save(update_fields=["deleted_at"])
+        _copy_state(locked, comment)
         _bump(comment.conversation_id, -1 if counted else 0)
         record_event(
             EventType.COMMENT_DELETED,
@@ -739,8 +794,12 @@ def do_vote(comment: Comment, *, value: int, acting_user: Actor) -> Comment:
     check_guards(reader, "vote")
     if value not in (1, -1, 0):
         raise CommentRefused("bad_vote", _("A vote is +1, -1 or 0 (to take it back)."))
-    if comment.is_deleted or not comment.is_visible:
+    if comment.is_deleted:
         raise CommentRefused("deleted", _("This comment was deleted."), status=409)
+    if not comment.is_visible:
+        raise CommentRefused(
+            "not_visible", _("This comment is not shown; you cannot vote on it."), status=409
+        )
     if comment.author_id == reader.pk:
         raise CommentRefused("own_comment", _("You cannot vote on your own comment."), status=403)
     state = hours.opening_state(comment.conversation)
@@ -778,6 +837,8 @@ def do_update_profile(
     ``name_taken`` (409)."""
     reader = _require_reader(acting_user)
     own = profile.user_id == reader.pk
+    if own:
+        check_guards(reader, "profile")
     if not own and not reader.has_perm("community.change_profile"):
         raise CommentRefused("not_owner", _("You can only change your own profile."), status=403)
     name = check_display_name(display_name, exclude_user=profile.user)
@@ -807,6 +868,8 @@ def check_display_name(raw: str, *, exclude_user: User | None = None) -> str:
         )
     if "@" in name:
         raise CommentRefused("bad_name", _("Your display name must not be an e-mail address."))
+    for check in display_name_checks:
+        check(name)
     taken = Profile.objects.filter(display_name__iexact=name)
     if exclude_user is not None:
         taken = taken.exclude(user=exclude_user)

@@ -79,6 +79,12 @@ def demo_comments() -> None:
         ).first()
         if existing is None:
             parent = posted[parent_index] if parent_index is not None else None
+            if parent is not None and not parent.is_visible:
+                # Held for review (moderation's screening): the reply follows once a
+                # moderator published it (the moderation demo runs this again). The list
+                # keeps one entry per demo comment, so later indexes stay in step.
+                posted.append(parent)
+                continue
             with clock.frozen(_last_noon()):  # posted while the comment function is open
                 existing = actions.do_post_comment(
                     conversation,

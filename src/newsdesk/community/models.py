@@ -171,6 +171,9 @@ class Comment(models.Model):
     )
     # What the author is told about the status (why it is held or was removed).
     status_note = models.TextField(_("note to the author"), blank=True)
+    # When readers first saw it (at posting, or when a moderator approved it): reply e-mails
+    # go out once, then.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
     # Lower bound of the Wilson interval of the share of up-votes: "best" sorts by it.
@@ -198,6 +201,11 @@ class Comment(models.Model):
         return reverse("community:comment", kwargs={"comment_id": self.pk})
 
     @property
+    def audit_label(self) -> str:
+        """How the audit trail names a comment: by number, never by its text."""
+        return f"comment #{self.pk}"
+
+    @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
@@ -213,6 +221,12 @@ class Comment(models.Model):
     @property
     def is_removed(self) -> bool:
         return self.status == self.Status.REJECTED
+
+    @property
+    def text_hidden(self) -> bool:
+        """A held comment shown to readers only as a placeholder (set ``show_held`` on the
+        instance where its author or a moderator looks at it)."""
+        return self.status == self.Status.PENDING and not getattr(self, "show_held", False)
 
 
 class CommentRevision(models.Model):

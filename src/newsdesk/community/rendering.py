@@ -80,7 +80,9 @@ def _comments() -> QuerySet[Comment]:
 
 
 def load_page(conversation: Conversation | None, sort: str, page: int) -> ThreadPage:
-    """Two queries: one page of top-level comments, then every reply to them."""
+    """Two queries: one page of top-level comments, then every reply to them. A held comment
+    is left out, unless published replies hang on it: then it stays as a placeholder without
+    author or text (the page is the same for every reader)."""
     if conversation is None:
         return ThreadPage(None, sort, page, [])
     size = settings.COMMUNITY_PAGE_SIZE
@@ -88,7 +90,7 @@ def load_page(conversation: Conversation | None, sort: str, page: int) -> Thread
     roots = list(
         _comments()
         .filter(conversation=conversation, depth=0)
-        .exclude(status=Comment.Status.PENDING)
+        .exclude(status=Comment.Status.PENDING, reply_count=0)
         .order_by(*SORTS[sort])[start : start + size + 1]
     )
     has_more = len(roots) > size
@@ -98,7 +100,7 @@ def load_page(conversation: Conversation | None, sort: str, page: int) -> Thread
         for reply in (
             _comments()
             .filter(root__in=[root.pk for root in roots])
-            .exclude(status=Comment.Status.PENDING)
+            .exclude(status=Comment.Status.PENDING, reply_count=0)
             .order_by("created_at", "id")
         ):
             replies.setdefault(reply.parent_id or 0, []).append(reply)
@@ -122,10 +124,11 @@ def author_profile_id(comment: Comment) -> int | None:
 
 
 def comment_dict(comment: Comment, replies: dict[int, list[Comment]]) -> dict[str, Any]:
-    """A comment as the API shows it to readers: deleted and removed ones without author or
-    text (``removed``: by the moderators), its replies nested."""
+    """A comment as the API shows it to readers: deleted, removed and held ones without author
+    or text (``removed``: by the moderators; held ones appear only with published replies),
+    its replies nested."""
     removed = comment.status == Comment.Status.REJECTED
-    deleted = comment.is_deleted or removed
+    deleted = comment.is_deleted or removed or comment.status == Comment.Status.PENDING
     return {
         "id": comment.pk,
         "parent": comment.parent_id,

@@ -25,8 +25,8 @@ def notify_reply(comment_id: int) -> bool:
         .filter(pk=comment_id)
         .first()
     )
-    if reply is None or reply.is_deleted or reply.parent is None:
-        return False
+    if reply is None or not reply.is_visible or reply.parent is None:
+        return False  # held, removed or deleted since: its text is not for the parent's author
     recipient = reply.parent.author
     if recipient is None or not recipient.email or not recipient.is_active:
         return False

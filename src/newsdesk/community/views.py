@@ -178,13 +178,13 @@ def comment_page(request: HttpRequest, comment_id: int) -> HttpResponse:
     if not actions.may_see(comment, user):
         raise Http404(_("No such comment."))
     root_id = comment.root_id or comment.pk
-    thread = [
-        item
-        for item in Comment.objects.select_related("author__community_profile").filter(
+    thread = list(
+        Comment.objects.select_related("author__community_profile").filter(
             Q(pk=root_id) | Q(root_id=root_id)
         )
-        if actions.may_see(item, user)
-    ]
+    )
+    for item in thread:  # held comments: their text for their author and moderators only
+        item.show_held = actions.may_see(item, user)  # type: ignore[attr-defined]
     thread.sort(key=lambda item: (item.created_at, item.pk))
     replies: dict[int, list[Comment]] = {}
     root = None
@@ -203,11 +203,13 @@ def comment_page(request: HttpRequest, comment_id: int) -> HttpResponse:
             "conversation": comment.conversation,
             "can_edit": actions.can_edit(comment, user),
             "is_author": user.is_authenticated and comment.author_id == user.pk,
-            "revisions": list(comment.revisions.all()) if not comment.is_deleted else [],
+            "revisions": list(comment.revisions.all())
+            if actions.may_read_text(comment, user)
+            else [],
             "back": _thread_url(comment.conversation),
             "edit_form": CommentForm(initial={"text": comment.text}),
             "other_languages": rendering.has_other_languages(
-                {item.language for item in thread if not item.is_deleted}, get_language()
+                {item.language for item in thread if item.is_visible}, get_language()
             ),
         },
     )

@@ -82,7 +82,10 @@ def record_event(
             target, for_concrete_model=False
         )
         event.target_id = str(target.pk)
-        event.target_label = str(target)[:LABEL_MAX]
+        # A model may name itself for the trail without personal data (a comment's str()
+        # is its text): ``audit_label``.
+        label = getattr(target, "audit_label", None) or str(target)
+        event.target_label = str(label)[:LABEL_MAX]
     if using == "default":
         prepared.insert(event)  # one prepared INSERT: actions on hot paths record too
     else:

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from newsdesk.community.actions import apply_comment_status, can_moderate
@@ -70,7 +71,11 @@ def _case_for(comment: Comment) -> Case:
 
 def _already_decided(case: Case) -> ActionRefused:
     who = case.decided_by.get_username() if case.decided_by else _("the system")
-    when = timezone.localtime(case.decided_at).strftime("%d.%m.%Y %H:%M") if case.decided_at else ""
+    when = (
+        date_format(timezone.localtime(case.decided_at), "SHORT_DATETIME_FORMAT")
+        if case.decided_at
+        else ""
+    )
     return ActionRefused(
         "already_decided",
         _("%(who)s already decided on this comment (%(queue)s, %(when)s).")
@@ -96,8 +101,16 @@ def _decide(
         if locked.is_deleted:
             raise ActionRefused("deleted", _("The author deleted this comment."), status=409)
         case = _case_for(locked)
-        if expected is not None and locked.status != expected:
-            raise _already_decided(case)
+        if expected is not None:
+            seen_status, _sep, seen_digest = expected.partition(":")
+            if locked.status != seen_status:
+                raise _already_decided(case)
+            if seen_digest and locked.text_digest != seen_digest:
+                raise ActionRefused(
+                    "changed",
+                    _("The author changed this comment after you saw it; look at it again."),
+                    status=409,
+                )
         if case.queue == queue and locked.status == status:
             raise _already_decided(case)
         old = {"status": locked.status, "queue": case.queue if case.pk else None}
@@ -117,6 +130,8 @@ def _decide(
             old=old,
             new={
                 "status": status,
+                # Which text was judged (the training data uses only texts that still match).
+                "text_digest": locked.text_digest,
                 "reason": reason.code if reason else None,
                 "note": note,
                 "holds": case.holds,
@@ -139,10 +154,12 @@ def _decide(
 def do_approve_comment(
     comment: Comment, *, acting_user: Actor, expected: str | None = None, note: str = ""
 ) -> Case:
-    """Publish a held comment (or confirm a visible one). ``expected``: the status the
-    moderator saw; when it has changed since, the decision is refused.
+    """Publish a held comment (or confirm a visible one). ``expected``: what the moderator
+    saw, ``"<status>"`` or ``"<status>:<text digest>"``; when the status has changed since,
+    or the text (an edit by its author), the decision is refused.
 
-    Refusals: ``forbidden`` (403), ``deleted`` (409), ``already_decided`` (409, naming who)."""
+    Refusals: ``forbidden`` (403), ``deleted`` (409), ``already_decided`` (409, naming who),
+    ``changed`` (409)."""
     return _decide(
         comment,
         queue=Case.Queue.APPROVED,
@@ -167,7 +184,7 @@ def do_reject_comment(
     (on the comment and by e-mail).
 
     Refusals: ``forbidden`` (403), ``unknown_reason`` (an inactive reason), ``deleted``,
-    ``already_decided`` (409)."""
+    ``already_decided``, ``changed`` (409; ``expected`` as for do_approve_comment)."""
     if not reason.active:
         raise _unknown_reason(reason.code)
     explanation = reason.explanation + (f"\n\n{note}" if note.strip() else "")

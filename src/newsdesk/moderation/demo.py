@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 
 from newsdesk.community import actions as community
+from newsdesk.community import demo as community_demo
 from newsdesk.community.models import Comment
 from newsdesk.core import clock
 from newsdesk.core.hooks import provides_demo_content
@@ -55,6 +56,7 @@ def demo_moderation() -> None:
     for comment in Comment.objects.filter(status=Comment.Status.PENDING, author__isnull=False):
         if comment.text not in (HELD_TEXT,):
             actions.do_approve_comment(comment, acting_user=moderator)
+    community_demo.demo_comments()  # the replies to the comments just approved
     article = Article.objects.filter(slug=SLUG, status=Article.Status.PUBLISHED).first()
     if article is None:
         return

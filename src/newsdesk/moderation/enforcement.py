@@ -7,27 +7,36 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from newsdesk.community.actions import CommentRefused
 from newsdesk.core import clock
-from newsdesk.moderation.models import Sanction
-from newsdesk.moderation.screening import active_sanctions
+from newsdesk.moderation.models import Sanction, WordList
+from newsdesk.moderation.screening import active_sanctions, word_list
 
-# Which measures stop which acts ("post", "edit", "vote").
+# Which measures stop which acts ("post", "edit", "vote", "profile").
 STOPS: dict[str, set[str]] = {
-    Sanction.Kind.MUTE: {"post", "edit"},
-    Sanction.Kind.SUSPEND: {"post", "edit", "vote"},
-    Sanction.Kind.BAN: {"post", "edit", "vote"},
+    Sanction.Kind.MUTE: {"post", "edit", "profile"},
+    Sanction.Kind.SUSPEND: {"post", "edit", "vote", "profile"},
+    Sanction.Kind.BAN: {"post", "edit", "vote", "profile"},
     Sanction.Kind.WARN: {"post", "edit"},
 }
+
+
+def banned_name_check(name: str) -> None:
+    """A display name may not contain a banned term (code ``bad_name``)."""
+    if word_list(WordList.Kind.BANNED).find(name):
+        raise CommentRefused(
+            "bad_name", _("This display name contains a word our netiquette does not allow.")
+        )
 
 
 def _until(sanction: Sanction) -> str:
     if sanction.ends_at is None:
         return ""
     return " " + _("It ends on %(date)s.") % {
-        "date": timezone.localtime(sanction.ends_at).strftime("%d.%m.%Y %H:%M")
+        "date": date_format(timezone.localtime(sanction.ends_at), "SHORT_DATETIME_FORMAT")
     }
 
 

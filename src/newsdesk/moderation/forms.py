@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -23,18 +24,28 @@ def reason_choices() -> list[tuple[str, str]]:
     return [("", str(_("Choose a reason…"))), *((code, label) for code, label in reasons)]
 
 
-class DecisionForm(forms.Form):
-    """Approve or reject one comment. ``expected``: the status the page showed. The reason is
-    free text here so that the action names an unknown code in its refusal."""
+def clean_expected(value: str) -> None:
+    """Validate ``<status>`` or ``<status>:<text digest>`` as the page showed the comment."""
+    status, _sep, digest = value.partition(":")
+    if status not in Comment.Status.values or not re.fullmatch(r"[0-9a-f]{0,64}", digest):
+        raise forms.ValidationError(
+            _("The selection is not valid; reload the page."), code="invalid"
+        )
 
-    expected = forms.ChoiceField(choices=Comment.Status.choices, required=False)
+
+class DecisionForm(forms.Form):
+    """Approve or reject one comment. ``expected``: the status and text digest the page
+    showed. The reason is free text here so that the action names an unknown code in its
+    refusal."""
+
+    expected = forms.CharField(max_length=80, required=False, validators=[clean_expected])
     reason = forms.CharField(max_length=40, required=False)
     note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea)
 
 
 class SelectionField(forms.Field):
-    """Checkboxes of comments, each valued "<comment id>:<status the page showed>"; cleans
-    to {comment id: status}."""
+    """Checkboxes of comments, each valued "<comment id>:<status>[:<text digest>]" as the
+    page showed them; cleans to {comment id: "<status>[:<digest>]"}."""
 
     widget = forms.MultipleHiddenInput
     default_error_messages = {
@@ -45,10 +56,16 @@ class SelectionField(forms.Field):
     def to_python(self, value: Any) -> dict[int, str]:
         seen: dict[int, str] = {}
         for item in value or []:
-            number, _sep, status = str(item).partition(":")
-            if not number.isdigit() or status not in Comment.Status.values:
+            number, _sep, expected = str(item).partition(":")
+            try:
+                clean_expected(expected)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from None
+            if not number.isdigit():
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            seen[int(number)] = status
+            seen[int(number)] = expected
         return seen
 
 

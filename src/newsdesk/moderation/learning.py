@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 
 from newsdesk.community.models import Comment
@@ -18,7 +20,8 @@ def site_examples(*, weight: float = 2.0) -> list[tuple[str, int, float]]:
     Only decisions with an actor count (rows without one were made by the system, and
     learning from them would teach the model its own mistakes). Where a comment was decided
     more than once, its latest decision counts. The text is the comment's current one;
-    comments that are gone, or whose text went with a deleted account, are left out.
+    comments that are gone, whose text went with a deleted account, or that were edited
+    after the decision (nobody judged that text) are left out.
     Two queries, plus one per batch of the database's parameter limit for the comments.
     """
     comment_type = ContentType.objects.get_for_model(Comment, for_concrete_model=False)
@@ -29,15 +32,19 @@ def site_examples(*, weight: float = 2.0) -> list[tuple[str, int, float]]:
             target_type=comment_type,
         )
         .order_by("created_at", "id")
-        .values_list("target_id", "event_type")
+        .values_list("target_id", "event_type", "new_value")
     )
-    latest: dict[int, int] = {}
-    for target_id, event_type in decisions.iterator():
+    latest: dict[int, tuple[int, Any]] = {}
+    for target_id, event_type, new_value in decisions.iterator():
         if target_id.isdigit():  # always, for comments; anything else is no comment of ours
-            latest[int(target_id)] = DECISION_LABELS[event_type]
-    comments = Comment.objects.only("text").in_bulk(list(latest))
+            judged = (new_value or {}).get("text_digest")
+            latest[int(target_id)] = (DECISION_LABELS[event_type], judged)
+    comments = Comment.objects.only("text", "text_digest").in_bulk(list(latest))
     return [
         (comments[pk].text, label, weight)
-        for pk, label in sorted(latest.items())
-        if pk in comments and comments[pk].text.strip()
+        for pk, (label, judged) in sorted(latest.items())
+        if pk in comments
+        and comments[pk].text.strip()
+        # Edited after the decision: nobody judged this text.
+        and judged in (None, comments[pk].text_digest)
     ]

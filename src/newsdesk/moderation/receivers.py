@@ -9,7 +9,7 @@ from newsdesk.community import actions as community
 from newsdesk.community.models import Comment
 from newsdesk.moderation import screening
 from newsdesk.moderation.actions import record_hold
-from newsdesk.moderation.enforcement import sanction_guard
+from newsdesk.moderation.enforcement import banned_name_check, sanction_guard
 from newsdesk.moderation.models import ModerationPolicy, WordList
 
 
@@ -32,6 +32,7 @@ def connect() -> None:
     if screen_comment not in community.comment_screeners:
         community.screens_comments(screen_comment)
     community.guards_posting(sanction_guard)
+    community.checks_display_names(banned_name_check)
     for model in (WordList, ModerationPolicy):
         post_save.connect(screening.forget_cached, sender=model, dispatch_uid=f"mod-{model}")
         post_delete.connect(screening.forget_cached, sender=model, dispatch_uid=f"mod-d-{model}")

@@ -38,7 +38,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from newsdesk.community.actions import CommentRefused, Draft
-from newsdesk.community.comment_text import digest
+from newsdesk.community.comment_text import digest, render
 from newsdesk.community.models import Comment
 from newsdesk.core import clock
 from newsdesk.moderation.classifiers.base import Classifier, ClassifierError
@@ -182,7 +182,7 @@ class BannedTerms(Step):
                 "Please rephrase it; your text is still in the form."
             )
             % {"term": first.text},
-            {"terms": [match.text for match in matches], "entry": first.entry.text},
+            {"entries": sorted({match.entry.text for match in matches})},
         )
 
 
@@ -195,29 +195,32 @@ class SuspectTerms(Step):
             "hold",
             "suspect_term",
             _("Your comment will be checked by the moderators before it appears."),
-            {"terms": [match.text for match in matches]},
+            {"entries": sorted({match.entry.text for match in matches})},
         )
 
 
-_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-
-
 class Links(Step):
+    """Counts the links the comment will show: the ``<a href>`` of its rendered HTML, so bare
+    domains and e-mail addresses that the rendering makes clickable count too."""
+
     def __init__(self, *, allowed: int = 0) -> None:
         if not isinstance(allowed, int) or allowed < 0:
             raise PipelineError("Links: allowed must be a whole number of at least 0")
         self.allowed = allowed
 
     def check(self, subject: Subject) -> Verdict | None:
-        links = _LINK.findall(subject.draft.text)
+        links = _HREF.findall(render(subject.draft.text))
         if len(links) <= self.allowed:
             return None
         return Verdict(
             "hold",
             "links",
             _("Comments with links are checked by the moderators before they appear."),
-            {"links": links[:10]},
+            {"links": len(links)},
         )
+
+
+_HREF = re.compile(r'<a\s[^>]*href="([^"]*)"')
 
 
 class NewAccount(Step):
@@ -560,7 +563,7 @@ def run(draft: Draft, steps: Sequence[Step] | None = None) -> Subject:
             continue
         if verdict.action == "reject":
             raise CommentRefused(verdict.code, verdict.note, status=422)
-        draft.hold(verdict.code, verdict.note, **verdict.evidence)
+        draft.hold(verdict.code, verdict.note, verdict.evidence)
     draft.screening.update(
         score=subject.score, model_name=subject.model_name, model_version=subject.model_version
     )

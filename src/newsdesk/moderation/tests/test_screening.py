@@ -89,7 +89,9 @@ def test_suspect_terms_hold_the_comment_with_the_evidence(settings, post, users)
     case = Case.objects.get(comment=comment)
     assert case.queue == Case.Queue.SYSTEM
     assert case.holds[0]["code"] == "suspect_term"
-    assert case.holds[0]["evidence"]["terms"] == ["Luegenpresse"]
+    assert case.holds[0]["evidence"]["entries"] == [
+        "lügenpresse"
+    ]  # the list's word, not the reader's
     held = trail_of(comment).get(event_type=EventType.COMMENT_HELD)
     assert held.actor is None and held.new_value["holds"][0]["code"] == "suspect_term"
 

@@ -86,8 +86,14 @@ def test_csv_export(client_for, trail):
     assert row["event"] == "comment.approved" and row["actor"] == "moderator"
     assert row["object_type"] == "community.comment"
     assert row["object_id"] == str(trail["first"].pk)
-    # A reader's text that looks like a formula stays text in a spreadsheet.
-    assert row["object"].startswith("'=SUMME(A1)")
+    # Comments are named by number in the trail, never by their text.
+    assert row["object"] == f"comment #{trail['first'].pk}"
+    assert (
+        "SUMME"
+        not in b"".join(
+            client_for("moderator").get(f"{PAGE}?format=csv").streaming_content
+        ).decode()
+    )
     assert json.loads(row["before"]) == {"status": "pending", "queue": "pending"}
     assert json.loads(row["after"])["status"] == "visible"
     assert row["time"] == "2026-11-28T13:00:00+00:00"
@@ -98,7 +104,18 @@ def test_json_export(client_for, trail):
     (event,) = response.json()["events"]
     assert event["actor"] == "admin"
     assert event["after"]["reason"] == "spam"
-    assert event["object"] == "Noch einer"
+    assert event["object"] == f"comment #{trail['second'].pk}"
+
+
+def test_a_cell_that_looks_like_a_formula_stays_text(client_for, trail, users, reasons):
+    # Account names are the reader's own text and name the target of sanctions.
+    sneaky = type(users["reader"]).objects.create(username="=SUMME(A1)")
+    actions.do_impose_sanction(
+        sneaky, kind="ban", reason=reasons["spam"], acting_user=users["moderator"]
+    )
+    response = client_for("moderator").get(f"{PAGE}?event_type=sanction.imposed&format=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["object"] == "'=SUMME(A1)"
 
 
 def test_paginated(client_for, trail, monkeypatch):

@@ -123,7 +123,8 @@ def test_the_second_moderator_learns_who_decided_first(client_for, held, reasons
     )
     assert response.status_code == 302
     (message,) = messages_of(response)
-    assert message.startswith("moderator already decided on this comment (approved, 27.11.2026")
+    # The time in the page's language (English here), in the site's time zone.
+    assert message.startswith("moderator already decided on this comment (approved, 11/27/2026")
     comment.refresh_from_db()
     assert comment.status == Comment.Status.VISIBLE
     assert AuditEvent.objects.count() == before

@@ -125,6 +125,10 @@ def test_a_page_costs_the_same_queries_for_two_or_ten_items(client_for, post, us
         return len(captured.captured_queries)
 
     parent = post("Wurzel")
+    if parent.is_pending:  # replies go only to published comments
+        from newsdesk.community.actions import apply_comment_status
+
+        apply_comment_status(parent, status="visible")
     for number in range(2):
         post(f"Link {number} https://example.org/{number}", role="other_reader", parent=parent)
     few = queries_for_page()
