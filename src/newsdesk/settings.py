@@ -349,3 +349,24 @@ NEWSDESK_MODERATION_PIPELINE: list[dict[str, object]] | None = (
     None if env_bool("NEWSDESK_MODERATION_SCREENING", True) else []
 )
 NEWSDESK_MODERATION_MODEL = env_str("NEWSDESK_MODERATION_MODEL", "")
+# The classifier: the built-in linear model (its file: NEWSDESK_MODERATION_MODEL), a scoring
+# service over HTTP, Detoxify (the "detoxify" extra) or a dotted path.
+_moderation_classifiers = {
+    "linear": "newsdesk.moderation.classifiers.linear.LinearClassifier",
+    "http": "newsdesk.moderation.classifiers.remote.HttpClassifier",
+    "detoxify": "newsdesk.moderation.classifiers.remote.DetoxifyClassifier",
+}
+_classifier_class = env_class("NEWSDESK_MODERATION_CLASSIFIER", "linear", _moderation_classifiers)
+_classifier_options: dict[str, object] = {}
+if _classifier_class == _moderation_classifiers["http"]:
+    _classifier_options = {
+        "url": env_str("NEWSDESK_MODERATION_CLASSIFIER_URL", ""),
+        "api_key": env_secret("NEWSDESK_MODERATION_CLASSIFIER_API_KEY") or "",
+        "timeout": env_int("NEWSDESK_MODERATION_CLASSIFIER_TIMEOUT", 5, minimum=1),
+    }
+elif _classifier_class == _moderation_classifiers["detoxify"]:
+    _classifier_options = {
+        "model": env_str("NEWSDESK_MODERATION_DETOXIFY_MODEL", "multilingual"),
+        "device": env_str("NEWSDESK_MODERATION_DETOXIFY_DEVICE", "cpu"),
+    }
+NEWSDESK_MODERATION_CLASSIFIER = {"CLASS": _classifier_class, "OPTIONS": _classifier_options}

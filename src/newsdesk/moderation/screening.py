@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -41,7 +42,11 @@ from newsdesk.community.actions import CommentRefused, Draft
 from newsdesk.community.comment_text import digest, render
 from newsdesk.community.models import Comment
 from newsdesk.core import clock
-from newsdesk.moderation.classifiers.base import Classifier, ClassifierError
+from newsdesk.moderation.classifiers.base import (
+    Classifier,
+    ClassifierError,
+    classifier_from_config,
+)
 from newsdesk.moderation.models import Case, ModerationPolicy, Sanction, TrustedReader, WordList
 from newsdesk.moderation.terms import TermList, TermListError, parse_term_list
 from newsdesk.moderation.textnorm import NormalisedText, normalise
@@ -311,17 +316,24 @@ class RejectionShare(Step):
         )
 
 
-@functools.lru_cache(maxsize=4)
-def _load_classifier(path: str) -> Classifier:
-    from newsdesk.moderation.classifiers.linear import LinearClassifier
+LINEAR = "newsdesk.moderation.classifiers.linear.LinearClassifier"
 
-    return LinearClassifier(path or None)
+
+@functools.lru_cache(maxsize=4)
+def _load_classifier(config: str) -> Classifier:
+    return classifier_from_config(json.loads(config))
 
 
 def classifier() -> Classifier:
-    """The configured classifier (``NEWSDESK_MODERATION_MODEL``: a model file, empty for the
-    built-in German model), loaded once per process."""
-    return _load_classifier(str(getattr(settings, "NEWSDESK_MODERATION_MODEL", "") or ""))
+    """The configured classifier (``NEWSDESK_MODERATION_CLASSIFIER``; the built-in linear
+    model reads its file from ``NEWSDESK_MODERATION_MODEL``, empty for the shipped German
+    one), built once per process and configuration. Raises ClassifierError."""
+    config = dict(getattr(settings, "NEWSDESK_MODERATION_CLASSIFIER", None) or {"CLASS": LINEAR})
+    options = dict(config.get("OPTIONS") or {})
+    if config.get("CLASS") == LINEAR:
+        options.setdefault("path", getattr(settings, "NEWSDESK_MODERATION_MODEL", "") or None)
+    config["OPTIONS"] = options
+    return _load_classifier(json.dumps(config, sort_keys=True, default=str))
 
 
 class ClassifierStep(Step):
