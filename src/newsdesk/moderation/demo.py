@@ -44,6 +44,12 @@ def _last_noon() -> dt.datetime:
     return noon if noon <= now else noon - dt.timedelta(days=1)
 
 
+def _approve_held_readers(moderator: User) -> None:
+    for comment in Comment.objects.filter(status=Comment.Status.PENDING, author__isnull=False):
+        if comment.text != HELD_TEXT:
+            actions.do_approve_comment(comment, acting_user=moderator)
+
+
 @provides_demo_content
 def demo_moderation() -> None:
     moderator = _account("community-team", staff=True)
@@ -53,10 +59,9 @@ def demo_moderation() -> None:
         actions.do_change_word_list("suspect", source=SUSPECT, acting_user=moderator)
     # The demo readers' first comments were held (first comments, links): a moderator
     # approved them.
-    for comment in Comment.objects.filter(status=Comment.Status.PENDING, author__isnull=False):
-        if comment.text not in (HELD_TEXT,):
-            actions.do_approve_comment(comment, acting_user=moderator)
-    community_demo.demo_comments()  # the replies to the comments just approved
+    _approve_held_readers(moderator)
+    community_demo.demo_comments()  # the replies to the comments just approved...
+    _approve_held_readers(moderator)  # ...which were first comments too
     article = Article.objects.filter(slug=SLUG, status=Article.Status.PUBLISHED).first()
     if article is None:
         return
