@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from newsdesk.community.actions import CommentRefused
 from newsdesk.core import clock
-from newsdesk.moderation.models import Sanction, WordList
+from newsdesk.moderation.models import IN_FORCE_SQL, Sanction, WordList
 from newsdesk.moderation.screening import active_sanctions, word_list
 
 # Which measures stop which acts ("post", "edit", "vote", "profile").
@@ -40,10 +40,7 @@ def _until(sanction: Sanction) -> str:
     }
 
 
-_ANY_SQL = """
-    SELECT 1 FROM {table} WHERE user_id = %s AND lifted_at IS NULL AND starts_at <= %s
-    AND (ends_at IS NULL OR ends_at > %s) LIMIT 1
-"""
+_ANY_SQL = "SELECT 1 FROM {table} WHERE user_id = %s AND " + IN_FORCE_SQL + " LIMIT 1"  # noqa: S608 - our table and a constant
 
 
 def _any_in_force(reader: User) -> bool:

@@ -3,6 +3,8 @@ sanctions. Every change to them goes through ``newsdesk.moderation.actions``."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -178,6 +180,20 @@ class Sanction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.user}"
+
+    def in_force(self, now: dt.datetime) -> bool:
+        """Whether the sanction holds at ``now``: not lifted, begun, and not ended (a sanction
+        ending at ``now`` has ended). The one rule; ``IN_FORCE_SQL`` and
+        ``screening.active_sanctions`` say the same in SQL."""
+        return (
+            self.lifted_at is None
+            and self.starts_at <= now
+            and (self.ends_at is None or self.ends_at > now)
+        )
+
+
+# Sanction.in_force as SQL over the sanctions table (parameters: now, now).
+IN_FORCE_SQL = "lifted_at IS NULL AND starts_at <= %s AND (ends_at IS NULL OR ends_at > %s)"
 
 
 class TrustedReader(models.Model):

@@ -132,7 +132,7 @@ def search(
 
 
 @dataclass
-class AuthorRecord:
+class AuthorSummary:
     """What a moderator needs to know about a comment's author."""
 
     user: User
@@ -149,7 +149,7 @@ class AuthorRecord:
 
 
 @dataclass
-class Hold:
+class HoldView:
     code: str
     label: str
     note: str
@@ -162,8 +162,8 @@ class QueueItem:
 
     comment: Comment
     case: Case | None
-    author: AuthorRecord | None
-    holds: list[Hold]
+    author: AuthorSummary | None
+    holds: list[HoldView]
     # The comment's language when it differs from the site's (else "").
     other_language: str
 
@@ -174,12 +174,7 @@ class QueueItem:
 
 def is_active(sanction: Sanction) -> bool:
     """Whether the sanction is in force now (as ``screening.active_sanctions`` counts)."""
-    now = clock.now()
-    return (
-        sanction.lifted_at is None
-        and sanction.starts_at <= now
-        and (sanction.ends_at is None or sanction.ends_at > now)
-    )
+    return sanction.in_force(clock.now())
 
 
 def display_name(user: User) -> str:
@@ -203,7 +198,7 @@ def _evidence(value: Any) -> str:
     return str(value)
 
 
-def _holds(case: Case | None) -> list[Hold]:
+def _holds(case: Case | None) -> list[HoldView]:
     if case is None:
         return []
     holds = []
@@ -211,7 +206,7 @@ def _holds(case: Case | None) -> list[Hold]:
         code = str(hold.get("code", ""))
         evidence = hold.get("evidence") or {}
         holds.append(
-            Hold(
+            HoldView(
                 code=code,
                 label=str(HOLD_LABELS.get(code, code)),
                 note=str(hold.get("note", "")),
@@ -221,10 +216,10 @@ def _holds(case: Case | None) -> list[Hold]:
     return holds
 
 
-def author_records(users: Iterable[User]) -> dict[int, AuthorRecord]:
+def author_records(users: Iterable[User]) -> dict[int, AuthorSummary]:
     """Records of these authors, in three queries for any number of them: comment counts,
     sanctions (newest first), trust."""
-    records = {user.pk: AuthorRecord(user=user, display_name=display_name(user)) for user in users}
+    records = {user.pk: AuthorSummary(user=user, display_name=display_name(user)) for user in users}
     if not records:
         return records
     counts = (

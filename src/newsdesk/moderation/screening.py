@@ -47,7 +47,14 @@ from newsdesk.moderation.classifiers.base import (
     ClassifierError,
     classifier_from_config,
 )
-from newsdesk.moderation.models import Case, ModerationPolicy, Sanction, TrustedReader, WordList
+from newsdesk.moderation.models import (
+    IN_FORCE_SQL,
+    Case,
+    ModerationPolicy,
+    Sanction,
+    TrustedReader,
+    WordList,
+)
 from newsdesk.moderation.terms import TermList, TermListError, parse_term_list
 from newsdesk.moderation.textnorm import NormalisedText, normalise
 from newsdesk.translation.engines import EngineError
@@ -457,8 +464,7 @@ _RECORD_SQL = """
             ON m.id = c.comment_id WHERE m.author_id = %s AND c.queue IN (%s, %s)
             ORDER BY c.decided_at DESC LIMIT %s) AS recent WHERE recent.queue = %s),
         (SELECT COUNT(*) FROM {trusted} WHERE user_id = %s),
-        (SELECT COUNT(*) FROM {sanction} WHERE user_id = %s AND kind = %s
-            AND lifted_at IS NULL AND starts_at <= %s AND (ends_at IS NULL OR ends_at > %s))
+        (SELECT COUNT(*) FROM {sanction} WHERE user_id = %s AND kind = %s AND {in_force})
 """
 
 
@@ -470,6 +476,7 @@ def author_record(author: Any) -> AuthorRecord:
         case=quote(Case._meta.db_table),
         trusted=quote(TrustedReader._meta.db_table),
         sanction=quote(Sanction._meta.db_table),
+        in_force=IN_FORCE_SQL,
     )
     now = connection.ops.adapt_datetimefield_value(clock.now())
     decided = [Case.Queue.APPROVED, Case.Queue.REJECTED]
@@ -495,7 +502,7 @@ def author_record(author: Any) -> AuthorRecord:
 
 
 def active_sanctions(user: Any) -> QuerySet[Sanction]:
-    """The sanctions in force for ``user`` now (a QuerySet)."""
+    """The sanctions in force for ``user`` now (a QuerySet; ``Sanction.in_force`` in SQL)."""
     now = clock.now()
     return Sanction.objects.filter(user=user, lifted_at__isnull=True, starts_at__lte=now).exclude(
         ends_at__lte=now

@@ -452,3 +452,23 @@ def test_a_warned_reader_reads_the_warning_in_their_settings_and_acknowledges_it
     assert post("Verstanden, danke").is_visible
     page = client.get("/de/community/settings/").content.decode()
     assert "I have read the warning" not in page and "Warnung gelesen" not in page
+
+
+@pytest.mark.parametrize("offset", [-1, 0, 1])
+def test_every_reading_of_in_force_agrees_at_the_end(users, reasons, offset):
+    from newsdesk.moderation import enforcement, screening
+
+    now = clock.now()
+    sanction = Sanction.objects.create(
+        user=users["reader"],
+        kind=Sanction.Kind.PREMODERATE,
+        reason=reasons["insult"],
+        starts_at=now - dt.timedelta(days=1),
+        ends_at=now + dt.timedelta(seconds=offset),
+    )
+    expected = offset > 0  # a sanction ending now has ended
+    with clock.frozen(now):
+        assert sanction.in_force(now) is expected
+        assert screening.active_sanctions(users["reader"]).exists() is expected
+        assert enforcement._any_in_force(users["reader"]) is expected
+        assert screening.author_record(users["reader"]).forced_premoderation is expected
