@@ -221,6 +221,8 @@ class Links(Step):
         self.allowed = allowed
 
     def check(self, subject: Subject) -> Verdict | None:
+        if not _MAYBE_LINK.search(subject.draft.text):
+            return None  # nothing the rendering could make clickable (rendering is costly)
         links = _HREF.findall(render(subject.draft.text))
         if len(links) <= self.allowed:
             return None
@@ -233,6 +235,9 @@ class Links(Step):
 
 
 _HREF = re.compile(r'<a\s[^>]*href="([^"]*)"')
+# Everything the rendering turns into a link has a scheme, "www.", an "@" or a dot between
+# a letter and a top-level domain ("example.org").
+_MAYBE_LINK = re.compile(r"[a-z][a-z0-9+.-]*:|www\.|@|\w\.[a-z]{2,}", re.IGNORECASE)
 
 
 class NewAccount(Step):

@@ -51,3 +51,15 @@ def test_loads_from_a_config() -> None:
         {"CLASS": "newsdesk.moderation.classifiers.linear.LinearClassifier"}
     )
     assert classifier.model_version() == "germeval2018-de@1"
+
+
+def test_the_shipped_model_reads_obfuscated_spellings_like_plain_ones() -> None:
+    from newsdesk.moderation.classifiers.linear import LinearClassifier, normalize_folded
+
+    assert normalize_folded("Du I.d.i.o.t, 1d10t!") == normalize_folded("du idiot, idiot!")
+    model = LinearClassifier()
+    assert model.features.normalization == "newsdesk-2"
+    plain, spaced, leet = model.score(
+        ["Du bist ein Idiot", "Du bist ein I d i o t", "Du bist ein 1d10t"]
+    )
+    assert abs(plain - spaced) < 1e-9 and abs(plain - leet) < 1e-9

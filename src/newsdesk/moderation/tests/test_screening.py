@@ -315,3 +315,46 @@ def test_without_a_translation_the_setting_decides(settings, post, unscored, sta
     assert comment.status == status
     if status == "pending":
         assert Case.objects.get(comment=comment).holds[0]["code"] == "unscored_language"
+
+
+def test_the_links_prefilter_never_misses_what_the_rendering_links():
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    from newsdesk.community.comment_text import render
+    from newsdesk.moderation.screening import _HREF, _MAYBE_LINK
+
+    pieces = st.sampled_from(
+        [
+            "www",
+            ".",
+            "@",
+            ":",
+            "//",
+            "http",
+            "https",
+            "mailto",
+            "com",
+            "org",
+            "de",
+            "a",
+            "b",
+            " ",
+            "x1",
+            "-",
+            "Stadt",
+            "2.5",
+            "ftp",
+            "tel",
+            "/",
+        ]
+    )
+
+    @hsettings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=12).map("".join))
+    def check(text: str) -> None:
+        if _HREF.findall(render(text)):
+            assert _MAYBE_LINK.search(text), text
+
+    check()
