@@ -39,7 +39,7 @@ def test_section_feed_only_has_that_section(client):
     sport = make_section("sport", "Sport")
     make_article(headline="Derby", section=sport)
     make_article(headline="Budget")
-    feed = feedparser.parse(client.get("/en/sport/feed/atom/").content)
+    feed = feedparser.parse(client.get("/de/sport/feed/atom/").content)
     assert [entry.title.split(": ")[-1] for entry in feed.entries] == ["Derby"]
     assert client.get("/de/nirgendwo/feed/rss/").status_code == 404
 
