@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from newsdesk.core import clock
-from newsdesk.newsroom.models import Article, Author, Image, Section
+from newsdesk.newsroom.models import Article, Author, Block, Image, Section
 from newsdesk.newsroom.plain_text import strip_control_characters
 from newsdesk.newsroom.slugs import slugify, unique_slug
 
@@ -127,6 +127,12 @@ class BlockForm(StripsControlCharacters):
 
     class Meta:
         fields = ("position", "kind", "text", "title", "attribution", "image", "caption", "credit")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("kind") == Block.Kind.SUBHEADING and cleaned.get("text"):
+            cleaned["text"] = strip_control_characters(cleaned["text"])  # one line
+        return cleaned
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

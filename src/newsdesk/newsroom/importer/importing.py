@@ -54,8 +54,10 @@ def read_records(source: Source, fmt: str) -> list[Record]:
 
 def _strip_control_characters(data: ArticleData) -> None:
     """Control characters of the input go (feeds and sitemaps could not carry them); line
-    breaks stay only in the lead and in block text, elsewhere every break becomes a space."""
-    for item, several_lines in ((data, ("lead",)), *((block, ("text",)) for block in data.blocks)):
+    breaks stay only in the lead and in block text (not a subheading's), elsewhere every
+    break becomes a space."""
+    blocks = ((block, () if block.kind == "subheading" else ("text",)) for block in data.blocks)
+    for item, several_lines in ((data, ("lead",)), *blocks):
         for name, value in vars(item).items():
             if isinstance(value, str):
                 lines = name in several_lines
