@@ -78,7 +78,7 @@ class ArticleAdminForm(StripsControlCharacters):
         if not cleaned.get("slug") and cleaned.get("headline"):
             cleaned["slug"] = unique_slug(Article, slugify(cleaned["headline"]), 200)
         when = cleaned.get("publish_at")
-        if "_publish" in self.data or "_unpublish" in self.data or "publish_at" in self._errors:
+        if "_publish" in self.data or "_unpublish" in self.data or self.has_error("publish_at"):
             return cleaned  # publishing now or taking it off: the time does not matter
         if "_schedule" in self.data and when is None:
             self.add_error("publish_at", _("Give the date and time to publish at."))

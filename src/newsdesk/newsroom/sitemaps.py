@@ -86,7 +86,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 FAVICON = "core/favicon.ico"
 
 
-def favicon_ico(request: HttpRequest) -> HttpResponse:
+def favicon_ico(request: HttpRequest) -> FileResponse:
     """The site's icon at the address browsers ask for whatever the page links (the back
     office and feeds readers too); pages link the SVG version as well."""
     path = finders.find(FAVICON)
