@@ -161,7 +161,7 @@ def store_dirty_article() -> Article:
     Article.objects.filter(pk=article.pk).update(
         headline="Budget\x0bbeschlossen\x0c",
         kicker="Gemeinde\x1brat",
-        lead="Mit\x00 54\x08 Stimmen\ufffe.",
+        lead="Mit\x01 54\x08 Stimmen\ufffe.",  # (PostgreSQL cannot store NUL at all)
         byline="Von\x0bAnna",
     )
     Section.objects.filter(pk=article.section_id).update(name="Poli\x0btik")
