@@ -7,7 +7,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from newsdesk.newsroom.sitemaps import SITEMAPS, news_sitemap, robots_txt
+from newsdesk.newsroom.sitemaps import SITEMAPS, favicon_ico, news_sitemap, robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon_ico, name="favicon_ico"),
     path("mt/", include("newsdesk.translation.urls")),
     path("", include("newsdesk.community.api_urls")),
 ]

@@ -163,9 +163,16 @@ def do_publish_article(article: Article, *, acting_user: Actor) -> Article:
 def do_schedule_article(article: Article, *, when: dt.datetime, acting_user: Actor) -> Article:
     """Publish the article at ``when`` (timezone-aware, in the future); the worker does it.
 
+    Every change of an article's publication time goes through here (the back office's
+    buttons and ordinary saves, the importer), so each time gets its task. Nothing changes
+    when the article is already scheduled for ``when``. A time in the past is refused, not
+    taken as "now": publishing now is ``do_publish_article``.
+
     Refusals: ``naive_time``, ``time_in_past``, ``already_published``."""
     if timezone.is_naive(when):
         raise ActionRefused("naive_time", _("The publication time needs a time zone."))
+    if article.status == Article.Status.SCHEDULED and article.publish_at == when:
+        return article
     if when <= clock.now():
         raise ActionRefused("time_in_past", _("The publication time must be in the future."))
     if article.is_published:

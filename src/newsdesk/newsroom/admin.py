@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,9 +21,19 @@ from newsdesk.core.admin import AuditTrailMixin
 from newsdesk.core.errors import ActionRefused
 from newsdesk.newsroom import actions, seo
 from newsdesk.newsroom.diffing import diff_snapshots, part_label
-from newsdesk.newsroom.forms import ArticleAdminForm, BlockForm, BlockFormSet, SectionAdminForm
+from newsdesk.newsroom.forms import (
+    ArticleAdminForm,
+    AuthorAdminForm,
+    BlockForm,
+    BlockFormSet,
+    ImageAdminForm,
+    SectionAdminForm,
+)
 from newsdesk.newsroom.models import Article, Author, Block, Image, Revision, Section
 from newsdesk.newsroom.views import article_context, article_queryset
+
+# Spells German out in the slugs the admin fills in as one types (as newsroom.slugs does).
+SLUG_SCRIPT = "newsroom/slugs.js"
 
 admin.site.site_header = gettext_lazy("newsdesk back office")
 admin.site.site_title = gettext_lazy("newsdesk back office")
@@ -36,17 +48,26 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
 
+    class Media:
+        js = [SLUG_SCRIPT]
+
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
     list_display = ("name", "slug", "user")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
+
+    class Media:
+        js = [SLUG_SCRIPT]
+
     raw_id_fields = ("user",)
 
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
     list_display = ("thumbnail", "alt_text", "credit", "uploaded_at")
     search_fields = ("alt_text", "credit")
 
@@ -94,6 +115,10 @@ class ArticleAdmin(AuditTrailMixin, admin.ModelAdmin):
     search_fields = ("headline", "kicker", "lead", "slug")
     date_hierarchy = "created_at"
     prepopulated_fields = {"slug": ("headline",)}
+
+    class Media:
+        js = [SLUG_SCRIPT]
+
     autocomplete_fields = ("authors",)
     readonly_fields = (
         "status",
@@ -169,6 +194,13 @@ class ArticleAdmin(AuditTrailMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         if not change:
             obj.created_by = request.user  # type: ignore[assignment]  # staff only
+        # The publication time is changed only by the actions in save_related, which queue
+        # the worker's task for it and record the change.
+        obj.publish_at = (
+            Article.objects.filter(pk=obj.pk).values_list("publish_at", flat=True).first()
+            if change
+            else None
+        )
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
@@ -182,17 +214,29 @@ class ArticleAdmin(AuditTrailMixin, admin.ModelAdmin):
             if "_publish" in request.POST:
                 actions.do_publish_article(article, acting_user=request.user)
                 messages.success(request, _("The article is published."))
-            elif "_schedule" in request.POST:
-                actions.do_schedule_article(
-                    article, when=form.cleaned_data["publish_at"], acting_user=request.user
-                )
-                messages.success(request, _("The article will be published at the given time."))
             elif "_unpublish" in request.POST:
                 actions.do_unpublish_article(article, acting_user=request.user)
                 messages.success(request, _("The article is no longer shown to readers."))
+            else:
+                self._follow_publish_at(request, article, form.cleaned_data.get("publish_at"))
         except ActionRefused as refused:
             # The edit itself is saved; only the change of state was refused.
             messages.error(request, refused.message)
+
+    def _follow_publish_at(self, request: HttpRequest, article: Article, when: Any) -> None:
+        """Whatever button saved the form, the article goes out at the time in "Publish at":
+        a new or changed time schedules it (again), an emptied one takes it off the schedule."""
+        if when is not None:
+            if "_schedule" in request.POST or when != article.publish_at:
+                actions.do_schedule_article(article, when=when, acting_user=request.user)
+                messages.success(
+                    request,
+                    _("The article will be published on %(time)s.")
+                    % {"time": date_format(timezone.localtime(when), "DATETIME_FORMAT")},
+                )
+        elif article.status == Article.Status.SCHEDULED:
+            actions.do_unpublish_article(article, acting_user=request.user)
+            messages.success(request, _("The article is no longer scheduled."))
 
     def response_change(self, request: HttpRequest, obj: Article) -> HttpResponse:
         if any(key in request.POST for key in ("_publish", "_schedule", "_unpublish")):

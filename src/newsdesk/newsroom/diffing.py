@@ -42,7 +42,9 @@ def _lines(part: str, value: Any) -> list[str]:
     if part == "blocks":
         lines = []
         for block in value or []:
-            text = strip_tags_text(block.get("text") or "")
+            text = block.get("text") or ""
+            if block.get("kind") in ("paragraph", "factbox"):  # the others are plain text
+                text = strip_tags_text(text)
             extra = " | ".join(
                 str(block.get(name))
                 for name in ("title", "attribution", "caption", "credit")

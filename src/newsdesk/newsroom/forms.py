@@ -5,13 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from newsdesk.core import clock
-from newsdesk.newsroom.models import Article, Section
+from newsdesk.newsroom.models import Article, Author, Block, Image, Section
+from newsdesk.newsroom.plain_text import strip_control_characters
+from newsdesk.newsroom.slugs import slugify, unique_slug
 
 
-class ArticleAdminForm(forms.ModelForm):
+class StripsControlCharacters(forms.ModelForm):
+    """Drops control characters from every text field before the model validates it (pasted
+    text brings vertical tabs and form feeds nobody can see); line breaks stay in fields of
+    several lines (text areas), elsewhere every break becomes a space."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, value in cleaned.items():
+            if not isinstance(value, str):
+                continue
+            try:
+                field = self._meta.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            lines = isinstance(field, models.TextField)
+            cleaned[name] = strip_control_characters(value, lines=lines)
+        return cleaned
+
+
+class ArticleAdminForm(StripsControlCharacters):
     class Meta:
         model = Article
         fields = (
@@ -32,25 +56,68 @@ class ArticleAdminForm(forms.ModelForm):
             "kicker": forms.TextInput(attrs={"size": 60}),
             "slug": forms.TextInput(attrs={"size": 90}),
         }
+        help_texts = {
+            "slug": _("Made from the headline when left empty."),
+            "publish_at": _(
+                "The article goes out at this time whichever button saves it; empty it to "
+                "take a scheduled article off the schedule."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
+    def schedule_changed(self) -> bool:
+        """Whether this save asks for another publication time than the stored one (the
+        instance still holds the stored values while the form is cleaned)."""
+        return self.cleaned_data.get("publish_at") != self.instance.publish_at
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if "_schedule" in self.data:
-            when = cleaned.get("publish_at")
-            if when is None:
-                self.add_error("publish_at", _("Give the date and time to publish at."))
-            elif when <= clock.now():
-                self.add_error("publish_at", _("The publication time must be in the future."))
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("headline"):
+            cleaned["slug"] = unique_slug(Article, slugify(cleaned["headline"]), 200)
+        when = cleaned.get("publish_at")
+        if "_publish" in self.data or "_unpublish" in self.data or self.has_error("publish_at"):
+            return cleaned  # publishing now or taking it off: the time does not matter
+        if "_schedule" in self.data and when is None:
+            self.add_error("publish_at", _("Give the date and time to publish at."))
+        elif when is not None and ("_schedule" in self.data or self.schedule_changed()):
+            if when <= clock.now():
+                self.add_error(
+                    "publish_at",
+                    _(
+                        "The publication time must be in the future. To publish now, use "
+                        "“Save and publish now”."
+                    ),
+                )
+            elif self.instance.pk and self.instance.status == Article.Status.PUBLISHED:
+                self.add_error(
+                    "publish_at",
+                    _("This article is already published; unpublish it before scheduling it."),
+                )
         return cleaned
 
 
-class SectionAdminForm(forms.ModelForm):
+class SectionAdminForm(StripsControlCharacters):
     class Meta:
         model = Section
         fields = ("name", "slug", "description", "names", "position")
 
 
-class BlockForm(forms.ModelForm):
+class AuthorAdminForm(StripsControlCharacters):
+    class Meta:
+        model = Author
+        fields = ("name", "slug", "bio", "user")
+
+
+class ImageAdminForm(StripsControlCharacters):
+    class Meta:
+        model = Image
+        fields = ("file", "alt_text", "credit")
+
+
+class BlockForm(StripsControlCharacters):
     position = forms.IntegerField(
         label=_("position"),
         required=False,
@@ -60,6 +127,17 @@ class BlockForm(forms.ModelForm):
 
     class Meta:
         fields = ("position", "kind", "text", "title", "attribution", "image", "caption", "credit")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("kind") == Block.Kind.SUBHEADING and cleaned.get("text"):
+            cleaned["text"] = strip_control_characters(cleaned["text"])  # one line
+        return cleaned
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The admin prints help texts as HTML; this one names tags and must show them.
+        self.fields["text"].help_text = escape(self.fields["text"].help_text)
 
 
 class BlockFormSet(forms.BaseInlineFormSet):

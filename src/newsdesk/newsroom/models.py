@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsdesk.core.languages import default_language, site_language_choices
 from newsdesk.newsroom.inline_html import clean_inline_html, validate_inline_html
+from newsdesk.newsroom.plain_text import several_lines, single_line
 
 # First path segments the site uses itself under a language prefix (/de/community/ …); a
 # section with such a slug would shadow those pages or be shadowed by them.
@@ -42,11 +43,13 @@ def validate_section_slug(value: str) -> None:
 
 
 class Section(models.Model):
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(_("name"), max_length=80, validators=[single_line])
     slug = models.SlugField(
         _("slug"), max_length=80, unique=True, validators=[validate_section_slug]
     )
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    description = models.CharField(
+        _("description"), max_length=300, blank=True, validators=[single_line]
+    )
     # Names in other site languages, e.g. {"en": "Politics"}; the reader's language picks one.
     names = models.JSONField(_("names in other languages"), default=dict, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -69,6 +72,11 @@ class Section(models.Model):
             raise ValidationError(
                 {"names": _('Give names as {"language code": "name"}, e.g. {"en": "Politics"}.')}
             )
+        for name in self.names.values():
+            try:
+                single_line(name)  # shown in feeds' titles
+            except ValidationError as exc:
+                raise ValidationError({"names": exc.messages}) from exc
         unknown = set(self.names) - {code for code, _name in settings.LANGUAGES}
         if unknown:
             raise ValidationError(
@@ -83,9 +91,11 @@ class Section(models.Model):
 
 
 class Author(models.Model):
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[single_line])
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    bio = models.CharField(_("short biography"), max_length=500, blank=True)
+    bio = models.CharField(
+        _("short biography"), max_length=500, blank=True, validators=[single_line]
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -110,8 +120,9 @@ class Image(models.Model):
         _("alternative text"),
         max_length=300,
         help_text=_("What the picture shows, for readers who cannot see it."),
+        validators=[single_line],
     )
-    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    credit = models.CharField(_("credit"), max_length=200, blank=True, validators=[single_line])
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -145,14 +156,15 @@ class Article(models.Model):
         max_length=120,
         blank=True,
         help_text=_('The short line above the headline, e.g. "Meeting with Kim".'),
+        validators=[single_line],
     )
-    headline = models.CharField(_("headline"), max_length=200)
-    lead = models.TextField(_("lead"), max_length=1200, blank=True)
+    headline = models.CharField(_("headline"), max_length=200, validators=[single_line])
+    lead = models.TextField(_("lead"), max_length=1200, blank=True, validators=[several_lines])
     authors = models.ManyToManyField(
         Author, blank=True, related_name="articles", verbose_name=_("authors")
     )
     # Free text shown instead of the author names when set, e.g. "Von Anna Berger aus Wien".
-    byline = models.CharField(_("byline"), max_length=200, blank=True)
+    byline = models.CharField(_("byline"), max_length=200, blank=True, validators=[single_line])
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
@@ -169,7 +181,9 @@ class Article(models.Model):
         help_text=_("Only when the article's original lives at another address."),
     )
     # Identifier from the system an article was imported from (feed GUID, JSON "id").
-    external_id = models.CharField(_("external ID"), max_length=500, blank=True)
+    external_id = models.CharField(
+        _("external ID"), max_length=500, blank=True, validators=[single_line]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
     created_by = models.ForeignKey(
@@ -253,10 +267,21 @@ class Block(models.Model):
         _("text"),
         blank=True,
         help_text=_("Paragraphs and fact boxes may use <a href>, <strong>, <em> and <br>."),
+        validators=[several_lines],
     )
-    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Fact box title."))
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Fact box title."),
+        validators=[single_line],
+    )
     attribution = models.CharField(
-        _("attribution"), max_length=200, blank=True, help_text=_("Who said the quote.")
+        _("attribution"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who said the quote."),
+        validators=[single_line],
     )
     image = models.ForeignKey(
         Image,
@@ -266,8 +291,8 @@ class Block(models.Model):
         related_name="+",
         verbose_name=_("image"),
     )
-    caption = models.CharField(_("caption"), max_length=500, blank=True)
-    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    caption = models.CharField(_("caption"), max_length=500, blank=True, validators=[single_line])
+    credit = models.CharField(_("credit"), max_length=200, blank=True, validators=[single_line])
 
     class Meta:
         ordering = ["position", "id"]
@@ -292,8 +317,6 @@ class Block(models.Model):
                 validate_inline_html(text)
             except ValidationError as exc:
                 errors["text"] = exc.messages
-        if self.kind in (self.Kind.SUBHEADING, self.Kind.QUOTE) and "<" in text:
-            errors["text"] = _("Subheadings and quotes are plain text; remove the markup.")
         if self.kind == self.Kind.IMAGE and self.image_id is None:
             errors["image"] = _("Choose an image for an image block.")
         if self.kind == self.Kind.FACTBOX and not (text or self.title.strip()):

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.newsroom.inline_html import strip_tags_text
-from newsdesk.newsroom.models import Article
+from newsdesk.newsroom.models import Article, Block
 
 # Providers of further language versions of an article (the editions app adds the
 # translated editions). Each returns [(language code, path)].
@@ -46,8 +46,16 @@ def dumps_for_script(data: Any) -> SafeString:
     return mark_safe(text)  # noqa: S308 - every markup character is escaped above
 
 
+def block_plain_text(block: Block) -> str:
+    """A block's text without markup: paragraphs and fact boxes hold inline HTML, subheadings
+    and quotes plain text (where "&lt;" means those four characters)."""
+    if block.kind in (Block.Kind.PARAGRAPH, Block.Kind.FACTBOX):
+        return strip_tags_text(block.text)
+    return block.text
+
+
 def news_article_ld(article: Article, image_urls: list[str]) -> dict[str, Any]:
-    body = " ".join(strip_tags_text(block.text) for block in article.blocks.all() if block.text)
+    body = " ".join(block_plain_text(block) for block in article.blocks.all() if block.text)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

@@ -1,4 +1,5 @@
-"""XML sitemap (pages in every language) and Google News sitemap (the last two days)."""
+"""What crawlers and browsers ask for at the site's root: the XML sitemap (pages in every
+language), the Google News sitemap (the last two days), robots.txt and favicon.ico."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.http import HttpRequest, HttpResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 
 from newsdesk.newsroom import seo
 from newsdesk.newsroom.models import Article, Section, published_articles
+from newsdesk.newsroom.plain_text import xml_safe
 
 
 class PageSitemap(Sitemap):
@@ -54,6 +58,9 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
         {
             "loc": seo.absolute(seo.article_path(article)),
             "article": article,
+            # What XML cannot carry is dropped: a stored control character must not make
+            # the whole sitemap unreadable.
+            "title": xml_safe(article.headline),
             "language": translation.to_language(article.language),
         }
         for article in articles
@@ -61,7 +68,7 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "newsroom/news_sitemap.xml",
-        {"entries": entries, "publication": settings.SITE_NAME},
+        {"entries": entries, "publication": xml_safe(settings.SITE_NAME)},
         content_type="application/xml; charset=utf-8",
     )
 
@@ -74,3 +81,17 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {settings.SITE_URL}/news-sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+FAVICON = "core/favicon.ico"
+
+
+def favicon_ico(request: HttpRequest) -> FileResponse:
+    """The site's icon at the address browsers ask for whatever the page links (the back
+    office and feeds readers too); pages link the SVG version as well."""
+    path = finders.find(FAVICON)
+    if not path:
+        raise Http404("No favicon")
+    response = FileResponse(open(path, "rb"), content_type="image/x-icon")
+    patch_cache_control(response, public=True, max_age=86400)
+    return response

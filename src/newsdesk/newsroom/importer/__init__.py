@@ -7,7 +7,8 @@ completely and only then writes it, through the newsroom's actions.
 One module per stage: `sources` (a path or URL into a `Source`, its format), `json_records`
 and `feeds` (a Source into Records), `html_blocks` (HTML bodies into blocks), `images`
 (pictures of image blocks), `importing` (the `Importer`); `records` holds the shapes they
-share and `slugs` the slugs. This package re-exports the public names.
+share; slugs come from `newsdesk.newsroom.slugs`, as in the back office. This package
+re-exports the public names.
 """
 
 from newsdesk.newsroom.importer.html_blocks import html_to_blocks

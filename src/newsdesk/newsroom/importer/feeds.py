@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from newsdesk.newsroom.importer.html_blocks import html_to_blocks
 from newsdesk.newsroom.importer.records import ArticleData, ImportInputError, Record, Source
-from newsdesk.newsroom.importer.slugs import slugify
 from newsdesk.newsroom.inline_html import strip_tags_text
+from newsdesk.newsroom.slugs import slugify
 
 
 def feed_records(source: Source) -> list[Record]:

@@ -10,9 +10,9 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from newsdesk.newsroom.importer.records import ImportInputError, Source
-from newsdesk.newsroom.importer.slugs import slugify
 from newsdesk.newsroom.importer.sources import SourceTooLarge, fetch
 from newsdesk.newsroom.models import Image
+from newsdesk.newsroom.slugs import slugify
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 # Image formats browsers show, and the file name extension each is stored with.

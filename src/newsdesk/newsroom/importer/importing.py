@@ -30,8 +30,9 @@ from newsdesk.newsroom.importer.records import (
     Record,
     Source,
 )
-from newsdesk.newsroom.importer.slugs import slugify, unique_slug
 from newsdesk.newsroom.models import Article, Author, Block, Image, Section
+from newsdesk.newsroom.plain_text import strip_control_characters
+from newsdesk.newsroom.slugs import slugify, unique_slug
 
 LEAD_MAX_LENGTH = 1200
 
@@ -40,10 +41,32 @@ def read_records(source: Source, fmt: str) -> list[Record]:
     """The records of `source` read as `fmt` ("json", "jsonl" or "feed", as `detect_format`
     tells); ImportInputError when the input as a whole cannot be read that way."""
     if fmt == "json":
-        return json_records(source)
-    if fmt == "jsonl":
-        return jsonl_records(source)
-    return feed_records(source)
+        records = json_records(source)
+    elif fmt == "jsonl":
+        records = jsonl_records(source)
+    else:
+        records = feed_records(source)
+    for record in records:
+        if record.data is not None:
+            _strip_control_characters(record.data)
+    return records
+
+
+def _strip_control_characters(data: ArticleData) -> None:
+    """Control characters of the input go (feeds and sitemaps could not carry them); line
+    breaks stay only in the lead and in block text (not a subheading's), elsewhere every
+    break becomes a space."""
+    blocks = ((block, () if block.kind == "subheading" else ("text",)) for block in data.blocks)
+    for item, several_lines in ((data, ("lead",)), *blocks):
+        for name, value in vars(item).items():
+            if isinstance(value, str):
+                lines = name in several_lines
+                setattr(item, name, strip_control_characters(value, lines=lines))
+    data.authors = [strip_control_characters(name) for name in data.authors]
+    data.sections = [
+        (strip_control_characters(slug), strip_control_characters(name))
+        for slug, name in data.sections
+    ]
 
 
 @dataclass
@@ -253,14 +276,6 @@ class Importer:
             errors.append(_("the article has neither a lead nor a body."))
 
     def _check_dates_and_authors(self, data: ArticleData, errors: list[str]) -> None:
-        if data.published_at and data.published_at > clock.now() + dt.timedelta(minutes=5):
-            errors.append(
-                _(
-                    "published_at: %(when)s lies in the future; schedule such articles "
-                    "in the back office."
-                )
-                % {"when": data.published_at.isoformat()}
-            )
         for name in data.authors:
             if len(name) > 120:
                 errors.append(
@@ -357,7 +372,7 @@ class Importer:
             article.section = section
         authors = [self._author(name) for name in data.authors]
         if existing is not None:
-            return self._write_update(article, blocks, images, authors)
+            return self._write_update(article, blocks, images, authors, data.published_at)
         article.save()
         for block, pending in zip(blocks, images, strict=True):
             if pending is not None:
@@ -366,6 +381,8 @@ class Importer:
             block.save()
         article.authors.set(authors)
         actions.do_save_article(article, acting_user=self.acting_user, note=_("imported"))
+        if not self.draft and self._schedule(article, data.published_at):
+            return Outcome("imported", article)
         if not self.draft:
             actions.do_publish_article(article, acting_user=self.acting_user)
             published_at = data.published_at or article.first_published_at
@@ -386,6 +403,7 @@ class Importer:
         blocks: list[Block],
         images: list[PendingImage | None],
         authors: list[Author],
+        published_at: dt.datetime | None,
     ) -> Outcome:
         before = _comparable(actions.snapshot(Article.objects.get(pk=article.pk)))
         article.save()
@@ -410,10 +428,24 @@ class Importer:
         for old in old_blocks[len(blocks) :]:
             old.delete()
         article.authors.set(authors)
-        if _comparable(actions.snapshot(article)) == before:
+        rescheduled = (
+            not self.draft
+            and not article.is_published
+            and published_at != article.publish_at
+            and self._schedule(article, published_at)
+        )
+        if _comparable(actions.snapshot(article)) == before and not rescheduled:
             return Outcome("skipped", article, [_("unchanged since the last import.")])
         actions.do_save_article(article, acting_user=self.acting_user, note=_("imported"))
         return Outcome("updated", article)
+
+    def _schedule(self, article: Article, when: dt.datetime | None) -> bool:
+        """A publication time still to come schedules the article for it (the worker
+        publishes it then); returns whether it did."""
+        if when is None or when <= clock.now():
+            return False
+        actions.do_schedule_article(article, when=when, acting_user=self.acting_user)
+        return True
 
     def _store_image(self, pending: PendingImage) -> Image | None:
         if self.dry_run:

@@ -1,10 +1,13 @@
-"""Slugs for imported articles and authors: German umlauts spelt out, unique per model."""
+"""Slugs for articles, sections and authors: German umlauts spelt out, unique per model.
+
+The back office (its forms and the script that fills slugs as editors type) and the importer
+make slugs the same way, through these functions."""
 
 from __future__ import annotations
 
 from django.utils.text import slugify as django_slugify
 
-from newsdesk.newsroom.models import Article, Author
+from newsdesk.newsroom.models import Article, Author, Section
 
 
 def slugify(value: str) -> str:
@@ -17,12 +20,15 @@ def slugify(value: str) -> str:
         ("Ö", "Oe"),
         ("Ü", "Ue"),
         ("ß", "ss"),
+        ("ẞ", "SS"),
     ):
         value = value.replace(german, ascii_form)
     return django_slugify(value)
 
 
-def unique_slug(model: type[Article] | type[Author], base: str, max_length: int) -> str:
+def unique_slug(
+    model: type[Article] | type[Author] | type[Section], base: str, max_length: int
+) -> str:
     """`base` (cut to `max_length` characters; "artikel" when empty), or base-2, base-3...: the
     first that no row of `model` has as its slug yet."""
     base = (base[:max_length].strip("-")) or "artikel"
