@@ -72,7 +72,7 @@ def test_model_validation_refuses_control_characters(field, value, ok):
         with pytest.raises(ValidationError) as refused:
             article.full_clean()
         assert field in refused.value.message_dict
-        assert "control characters" in refused.value.message_dict[field][0]
+        assert "Steuerzeichen" in refused.value.message_dict[field][0]
 
 
 def test_block_and_section_validation_refuse_control_characters():
