@@ -185,7 +185,7 @@ def test_deeply_nested_json_is_400(client_for, role, body):
 
 
 def test_brackets_inside_the_text_are_fine(client_for, article):
-    text = "[[ {{ \"a\" " * 30
+    text = '[[ {{ "a" ' * 30
     response = post_json(
         client_for("reader"), "/api/community/comments", {"article": article.pk, "text": text}
     )
