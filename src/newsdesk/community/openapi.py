@@ -29,7 +29,7 @@ _ERRORS = {
 }
 
 # Writing needs both: the session cookie of a logged-in reader and the CSRF token.
-_SESSION_AND_CSRF = [{"session": [], "csrf": []}]
+_SESSION_AND_CSRF: list[dict[str, list[str]]] = [{"session": [], "csrf": []}]
 
 
 def _security_schemes() -> dict[str, Any]:
