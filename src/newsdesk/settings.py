@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "newsdesk.community.middleware.PublicThreadReadMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "newsdesk.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -214,6 +214,8 @@ SESSION_ENGINE = "newsdesk.core.sessions"  # Django's database sessions, read by
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# JSON for the APIs, Django's page elsewhere.
+CSRF_FAILURE_VIEW = "newsdesk.core.json_api.csrf_failure"
 SESSION_COOKIE_SECURE = env_bool("NEWSDESK_SECURE_COOKIES", SITE_URL.startswith("https://"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -7,7 +7,17 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from newsdesk.core.json_api import serves_json
 from newsdesk.newsroom.sitemaps import SITEMAPS, favicon_ico, news_sitemap, robots_txt
+from newsdesk.translation.api import error_shape as libretranslate_error
+
+# Every answer under these prefixes is JSON, errors included (newsdesk.core.json_api).
+serves_json("/api/")
+serves_json("/mt/", libretranslate_error)
+handler400 = "newsdesk.core.json_api.bad_request"
+handler403 = "newsdesk.core.json_api.permission_denied"
+handler404 = "newsdesk.core.json_api.page_not_found"
+handler500 = "newsdesk.core.json_api.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

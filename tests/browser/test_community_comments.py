@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from newsdesk.community import actions
 from newsdesk.community.models import ClosedPeriod, Comment
@@ -147,3 +148,41 @@ def test_anonymous_reader_sees_comments_and_is_led_to_login(live_server, page, u
     assert "<script>" in page.locator(".comment__text").inner_text()
     page.locator(".comment__vote button[value='1']").click()
     page.wait_for_url("**/accounts/login/**")
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-script", "without-script"])
+def test_reader_votes_on_a_comment_s_own_page(live_server, browser, users, script):
+    """The permalink page's vote form carries its CSRF token (it used to be empty there, and
+    only the article page's script filled it in): voting works with and without JavaScript."""
+    article = make_article(headline="Ein Artikel mit Kommentaren")
+    conversation = actions.conversation_for_article(article)
+    root = actions.do_post_comment(
+        conversation, text_value="Oben steht meine Meinung.", acting_user=users["other_reader"]
+    )
+    reply = actions.do_post_comment(
+        conversation, text_value="Und hier eine Antwort.", acting_user=users["editor"], parent=root
+    )
+    context = browser.new_context(
+        locale="de-AT", timezone_id="Europe/Vienna", java_script_enabled=script
+    )
+    session = Client()
+    session.force_login(users["reader"])  # a reader without a profile yet
+    context.add_cookies(
+        [{"name": "sessionid", "value": session.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/de/community/comments/{reply.pk}/")
+        with page.expect_navigation():
+            page.locator(f"#c-{root.pk} > article .comment__vote button[value='1']").click()
+        assert "CSRF" not in page.content()
+        root.refresh_from_db()
+        assert (root.upvotes, root.downvotes) == (1, 0)
+        page.goto(f"{live_server.url}/de/community/comments/{reply.pk}/")
+        with page.expect_navigation():
+            page.locator(f"#c-{reply.pk} > article .comment__vote button[value='-1']").click()
+        assert "CSRF" not in page.content()
+        reply.refresh_from_db()
+        assert (reply.upvotes, reply.downvotes) == (0, 1)
+    finally:
+        context.close()

@@ -33,6 +33,7 @@ from newsdesk.core import clock, prepared
 from newsdesk.core.actors import Actor, AnyUser, person
 from newsdesk.core.audit import EventType, record_event
 from newsdesk.core.errors import ActionRefused
+from newsdesk.core.text_input import refuse_control_characters
 from newsdesk.core.writelock import write_lock
 from newsdesk.newsroom.models import Article
 
@@ -221,6 +222,7 @@ def conversation_for_article(article: Any) -> Conversation:
 
 
 def normalise_url(url: str) -> str:
+    refuse_control_characters(url, "url", refusal=CommentRefused)
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CommentRefused("bad_url", _("Give the page's full address (http or https)."))
@@ -239,7 +241,9 @@ def is_allowed_origin(origin: str) -> bool:
 
 
 def conversation_for_url(url: str, *, title: str = "", create: bool = True) -> Conversation | None:
-    """The conversation of a page on an allowed site (created on first use)."""
+    """The conversation of a page on an allowed site (created on first use). Refuses
+    ``control_characters``, ``bad_url`` (400) and ``origin_not_allowed`` (403)."""
+    refuse_control_characters(title, "title", refusal=CommentRefused)
     normalised = normalise_url(url)
     if len(normalised) > 500:
         raise CommentRefused("bad_url", _("The page address is too long (500 characters at most)."))
@@ -282,6 +286,9 @@ def profile_for(user: User) -> Profile:
 
 
 def check_text(raw: str) -> str:
+    """The comment text, normalised; refuses ``control_characters`` (NUL; the others are
+    dropped by normalising), ``empty`` and ``too_long`` (400)."""
+    refuse_control_characters(raw or "", "text", lines=True, refusal=CommentRefused)
     cleaned = comment_text.normalise(raw or "")
     if not cleaned:
         raise CommentRefused("empty", _("Write something before you send your comment."))
@@ -858,6 +865,7 @@ def do_update_profile(
 
 
 def check_display_name(raw: str, *, exclude_user: User | None = None) -> str:
+    refuse_control_characters(raw or "", "display_name", refusal=CommentRefused)
     name = comment_text.normalise(raw or "").replace("\n", " ")
     if len(name) < 3:
         raise CommentRefused("bad_name", _("A display name needs at least 3 characters."))

@@ -7,7 +7,6 @@ CSRF token, which only pages of this site (and the reader's own scripts on it) h
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -17,12 +16,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from newsdesk.community import actions, hours, rendering
 from newsdesk.community.models import Comment, Conversation, Profile
 from newsdesk.community.openapi import schema
-from newsdesk.core.errors import refusal_response
+from newsdesk.core import json_api
+from newsdesk.core.errors import ActionRefused, refusal_response
+from newsdesk.core.json_api import allow_methods
 from newsdesk.core.net import client_ip
 from newsdesk.newsroom.models import Article
 
@@ -43,7 +43,7 @@ def cors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         else:
             try:
                 response = view(request, *args, **kwargs)
-            except actions.CommentRefused as refused:
+            except ActionRefused as refused:
                 response = refusal_response(refused)
         if origin and actions.is_allowed_origin(origin):
             response["Access-Control-Allow-Origin"] = origin
@@ -58,14 +58,14 @@ def refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except actions.CommentRefused as refused:
+        except ActionRefused as refused:
             return refusal_response(refused)
 
     return wrapper
 
 
 def _int(value: str | None, name: str) -> int:
-    if value is None or not value.isdigit() or len(value) > 18:
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise actions.CommentRefused(
             "bad_request", _("%(name)s must be a whole number.") % {"name": name}
         )
@@ -103,7 +103,7 @@ def _find_conversation(
 
 
 @cors
-@require_http_methods(["GET", "OPTIONS"])
+@allow_methods("GET", "HEAD", "OPTIONS")
 def thread(request: HttpRequest) -> HttpResponse:
     conversation, _article = _find_conversation(request)
     sort = request.GET.get("sort", rendering.DEFAULT_SORT)
@@ -118,7 +118,7 @@ def thread(request: HttpRequest) -> HttpResponse:
 
 
 @cors
-@require_http_methods(["GET", "OPTIONS"])
+@allow_methods("GET", "HEAD", "OPTIONS")
 def counts(request: HttpRequest) -> HttpResponse:
     """Comment counts for many articles and pages at once (for teasers and lists)."""
     article_ids = [_int(value, "article") for value in request.GET.getlist("article")]
@@ -147,7 +147,7 @@ def counts(request: HttpRequest) -> HttpResponse:
 
 
 @cors
-@require_http_methods(["GET", "OPTIONS"])
+@allow_methods("GET", "HEAD", "OPTIONS")
 def opening(request: HttpRequest) -> HttpResponse:
     if "article" in request.GET or "url" in request.GET:
         conversation, article = _find_conversation(request)
@@ -158,14 +158,25 @@ def opening(request: HttpRequest) -> HttpResponse:
 
 
 def _json_body(request: HttpRequest) -> dict[str, Any]:
-    if len(request.body) > MAX_BODY_BYTES:
+    """The request's JSON object; refuses ``too_large`` (413, told by Content-Length before
+    anything is read, or by the body), ``bad_request`` (415 for another type, 400 for what is
+    not a JSON object) and ``too_deep`` (400, nested deeper than json_api.MAX_JSON_DEPTH)."""
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if (declared.isdigit() and int(declared) > MAX_BODY_BYTES) or len(
+        request.body
+    ) > MAX_BODY_BYTES:
         raise actions.CommentRefused("too_large", _("The request is too large."), status=413)
     if not request.content_type == "application/json":
         raise actions.CommentRefused(
             "bad_request", _("Send JSON (Content-Type: application/json)."), status=415
         )
     try:
-        data = json.loads(request.body or b"{}")
+        data = json_api.loads(request.body or b"{}")
+    except json_api.JsonTooDeep as deep:
+        raise actions.CommentRefused(
+            "too_deep",
+            _("The JSON is nested too deeply (at most %(limit)d levels).") % {"limit": deep.limit},
+        ) from None
     except ValueError:
         raise actions.CommentRefused("bad_request", _("The body is not valid JSON.")) from None
     if not isinstance(data, dict):
@@ -195,7 +206,7 @@ def _new_comment_json(comment: Comment, author: Any) -> JsonResponse:
 
 
 @refusals
-@require_http_methods(["POST"])
+@allow_methods("POST")
 def comments(request: HttpRequest) -> HttpResponse:
     """Post a comment: {"article" | "url" (+ "title"), "text", "parent", "language"}."""
     data = _json_body(request)
@@ -228,7 +239,7 @@ def comments(request: HttpRequest) -> HttpResponse:
 
 
 @refusals
-@require_http_methods(["GET", "PATCH", "DELETE"])
+@allow_methods("GET", "PATCH", "DELETE")
 def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(
         Comment.objects.select_related("conversation__article"), pk=comment_id
@@ -249,7 +260,7 @@ def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @refusals
-@require_http_methods(["POST"])
+@allow_methods("POST")
 def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(
         Comment.objects.select_related("conversation__article"), pk=comment_id
@@ -271,6 +282,6 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @cors
-@require_http_methods(["GET", "OPTIONS"])
+@allow_methods("GET", "HEAD", "OPTIONS")
 def openapi(request: HttpRequest) -> HttpResponse:
     return JsonResponse(schema(request.build_absolute_uri("/")[:-1]))

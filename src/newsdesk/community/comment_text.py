@@ -32,10 +32,25 @@ def normalise(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+# Invisible characters that change nothing a reader sees (zero-width space, word joiner,
+# byte order mark, soft hyphen): a way to make one text look like another to a digest.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"\s+")
+
+
+def comparable(text: str) -> str:
+    """The text as the duplicate checks compare it: NFC, case-folded, invisible characters
+    dropped, every run of whitespace one space, none around. Everything else counts:
+    punctuation, symbols, emoji and combining signs (a Devanagari or Thai vowel sign makes
+    another word)."""
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+    return _SPACES.sub(" ", _INVISIBLE.sub("", folded)).strip()
+
+
 def digest(text: str) -> str:
-    """Equal for texts that differ only in case, spacing and punctuation."""
-    folded = re.sub(r"[\W_]+", "", text.casefold())
-    return hashlib.sha256(folded.encode()).hexdigest()
+    """Equal for texts that differ only in case, spacing and Unicode normal form (stored in
+    ``Comment.text_digest``; the duplicate, flood and repeat-post checks compare it)."""
+    return hashlib.sha256(comparable(text).encode()).hexdigest()
 
 
 def render(text: str) -> str:

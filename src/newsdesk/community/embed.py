@@ -14,13 +14,13 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from newsdesk.community import actions, rendering
 from newsdesk.core.middleware import CONTENT_SECURITY_POLICY
 
 
-@require_GET
+@require_safe
 def embed_js(request: HttpRequest) -> HttpResponse:
     body = render_to_string("community/embed.js", {"site_url": settings.SITE_URL})
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
@@ -30,7 +30,7 @@ def embed_js(request: HttpRequest) -> HttpResponse:
 
 
 @xframe_options_exempt
-@require_GET
+@require_safe
 def embed_frame(request: HttpRequest) -> HttpResponse:
     language = request.GET.get("lang", "")
     if language not in dict(settings.LANGUAGES):

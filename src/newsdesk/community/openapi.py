@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -18,9 +20,34 @@ _ERRORS = {
     "401": _json(_ref("Error"), "Not logged in"),
     "403": _json(_ref("Error"), "Not allowed (closed, not yours, CSRF check failed)"),
     "404": _json(_ref("Error"), "No such article, page or comment"),
+    "405": _json(_ref("Error"), "Method not allowed (see Allow)"),
     "409": _json(_ref("Error"), "Duplicate or flood"),
+    "413": _json(_ref("Error"), "The body is larger than 32 KiB"),
+    "415": _json(_ref("Error"), "The body is not JSON"),
     "429": _json(_ref("Error"), "Rate limit; see Retry-After"),
+    "500": _json(_ref("Error"), "Server error"),
 }
+
+# Writing needs both: the session cookie of a logged-in reader and the CSRF token.
+_SESSION_AND_CSRF: list[dict[str, list[str]]] = [{"session": [], "csrf": []}]
+
+
+def _security_schemes() -> dict[str, Any]:
+    return {
+        "session": {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "The session cookie of a reader logged in on this site.",
+        },
+        "csrf": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-CSRFToken",
+            "description": f"The value of this site's CSRF cookie ({settings.CSRF_COOKIE_NAME}).",
+        },
+    }
+
 
 _TARGET = [
     {
@@ -142,6 +169,7 @@ def schema(server: str) -> dict[str, Any]:
                 "post": {
                     "summary": "Post a comment or a reply",
                     "description": write_note,
+                    "security": _SESSION_AND_CSRF,
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -175,6 +203,7 @@ def schema(server: str) -> dict[str, Any]:
                 "patch": {
                     "summary": "Edit your comment (within the edit window)",
                     "description": write_note,
+                    "security": _SESSION_AND_CSRF,
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -192,6 +221,7 @@ def schema(server: str) -> dict[str, Any]:
                 "delete": {
                     "summary": "Delete your comment",
                     "description": write_note,
+                    "security": _SESSION_AND_CSRF,
                     "responses": {"204": {"description": "Deleted"}, **_ERRORS},
                 },
             },
@@ -199,6 +229,7 @@ def schema(server: str) -> dict[str, Any]:
                 "post": {
                     "summary": "Vote +1 or -1, change the vote, or take it back with 0",
                     "description": write_note,
+                    "security": _SESSION_AND_CSRF,
                     "parameters": [
                         {
                             "name": "id",
@@ -223,7 +254,10 @@ def schema(server: str) -> dict[str, Any]:
                 }
             },
         },
+        # Reading needs nothing; each write says what it needs.
+        "security": [{}],
         "components": {
+            "securitySchemes": _security_schemes(),
             "schemas": {
                 "Comment": {"type": "object", "properties": comment_props},
                 "Thread": {
@@ -249,8 +283,12 @@ def schema(server: str) -> dict[str, Any]:
                 },
                 "Error": {
                     "type": "object",
-                    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+                    "required": ["error", "message"],
+                    "properties": {
+                        "error": {"type": "string", "description": "Stable code"},
+                        "message": {"type": "string", "description": "For people"},
+                    },
                 },
-            }
+            },
         },
     }

@@ -278,7 +278,8 @@ def render_section(
         "max_length": settings.COMMUNITY_COMMENT_MAX_LENGTH,
     }
     if user.is_authenticated:
-        # The shared thread HTML has no token; the page's script fills it in from the cookie.
+        # The shared (cached) thread HTML has no token; the page's script fills it in from the
+        # cookie. Pages rendered for one reader (the permalink) have it in the form itself.
         get_token(request)
         if state.can_post:
             context["form"] = CommentForm()

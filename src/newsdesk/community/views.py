@@ -177,6 +177,9 @@ def comment_page(request: HttpRequest, comment_id: int) -> HttpResponse:
     user = request.user
     if not actions.may_see(comment, user):
         raise Http404(_("No such comment."))
+    if user.is_authenticated:
+        # The page's script knows the reader by profile (as the article page's section does).
+        actions.profile_for(user)
     root_id = comment.root_id or comment.pk
     thread = list(
         Comment.objects.select_related("author__community_profile").filter(

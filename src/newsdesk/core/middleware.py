@@ -1,10 +1,15 @@
-"""Security headers every response carries."""
+"""Security headers every response carries; language middleware kept off the APIs' 404s."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware import locale
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from newsdesk.core.json_api import shape_for
 
 # No inline scripts or styles anywhere: JSON-LD is a data block, which CSP does not execute.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -34,3 +39,17 @@ class ContentSecurityPolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, except that a 404 of a JSON API (core.json_api) stays a 404: Django would
+    redirect ``/api/nothing`` to ``/de/api/nothing/`` whenever a reader page could match it."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if response.status_code == 404 and shape_for(request) is not None:
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)

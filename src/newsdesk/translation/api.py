@@ -7,20 +7,22 @@ wagtail-localize's LibreTranslate backend) work unchanged. Requests carry an API
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from newsdesk.core import clock, counters
+from newsdesk.core import clock, counters, json_api
+from newsdesk.core.errors import ActionRefused
 from newsdesk.core.net import client_ip
+from newsdesk.core.text_input import refuse_control_characters
 from newsdesk.translation.checks import detect
 from newsdesk.translation.engines import EngineError, UnsupportedLanguagePair, get_engine
 from newsdesk.translation.models import ApiKey
@@ -40,19 +42,48 @@ def _error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+def _error_language(request: HttpRequest) -> str:
+    """Errors in the client's Accept-Language, else in English (as LibreTranslate's)."""
+    if request.META.get("HTTP_ACCEPT_LANGUAGE"):
+        return translation.get_language_from_request(request)
+    return "en"
+
+
+def error_shape(
+    request: HttpRequest, status: int, code: str, message: str | Promise
+) -> HttpResponse:
+    """LibreTranslate's error shape, ``{"error": text}``, for the errors Django answers under
+    /mt/ (no such address, wrong method, too large, server error: core.json_api)."""
+    with translation.override(_error_language(request)):
+        return _error(status, str(message))
+
+
 def _params(request: HttpRequest) -> dict[str, Any]:
-    """The request's parameters, from a JSON body or a form, as LibreTranslate reads them."""
+    """The request's parameters, from a JSON body or a form, as LibreTranslate reads them.
+    Texts (``q``) may not hold NUL; every other parameter no control character at all."""
     if request.content_type == "application/json":
         try:
-            data = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
+            data = json_api.loads(request.body or b"{}")
+        except json_api.JsonTooDeep as deep:
+            raise ApiError(
+                400,
+                _("Invalid request: the JSON is nested too deeply (at most %(limit)d levels).")
+                % {"limit": deep.limit},
+            ) from None
+        except ValueError:
             raise ApiError(400, _("Invalid request: the body is not valid JSON.")) from None
         if not isinstance(data, dict):
             raise ApiError(400, _("Invalid request: send a JSON object."))
-        return data
-    params: dict[str, Any] = {key: request.POST.get(key) for key in request.POST}
-    if len(request.POST.getlist("q")) > 1:
-        params["q"] = request.POST.getlist("q")
+        params = data
+    else:
+        params = {key: request.POST.get(key) for key in request.POST}
+        if len(request.POST.getlist("q")) > 1:
+            params["q"] = request.POST.getlist("q")
+    for name, value in params.items():
+        texts = value if name == "q" and isinstance(value, list) else [value]
+        for text in texts:
+            if isinstance(text, str):
+                refuse_control_characters(text, str(name), lines=name == "q")
     return params
 
 
@@ -99,22 +130,20 @@ def _api_view(method: str):  # type: ignore[no-untyped-def]
     def decorate(func):  # type: ignore[no-untyped-def]
         @csrf_exempt
         def view(request: HttpRequest) -> JsonResponse:
-            # Errors in the client's Accept-Language, else in English (as LibreTranslate's).
-            language = (
-                translation.get_language_from_request(request)
-                if request.META.get("HTTP_ACCEPT_LANGUAGE")
-                else "en"
-            )
-            with translation.override(language):
+            with translation.override(_error_language(request)):
                 return _answer(request)
 
         def _answer(request: HttpRequest) -> JsonResponse:
             if request.method != method:
-                return _error(405, _("Use %(method)s for this endpoint.") % {"method": method})
+                response = _error(405, _("Use %(method)s for this endpoint.") % {"method": method})
+                response["Allow"] = method
+                return response
             try:
                 return func(request)
             except ApiError as exc:
                 return _error(exc.status, exc.message)
+            except ActionRefused as refused:
+                return _error(refused.status, refused.message)
             except UnsupportedLanguagePair as exc:
                 return _error(400, str(exc))
             except EngineError:
@@ -267,7 +296,8 @@ def detect_view(request: HttpRequest) -> JsonResponse:
     )
 
 
-def openapi(request: HttpRequest) -> JsonResponse:
+@json_api.allow_methods("GET", "HEAD")
+def openapi(request: HttpRequest) -> HttpResponse:
     from newsdesk.translation.openapi import schema
 
     return JsonResponse(schema(request.build_absolute_uri("/mt/")))

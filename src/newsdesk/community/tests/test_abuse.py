@@ -114,7 +114,7 @@ def test_duplicate_text_by_the_same_reader_is_refused(client_for, article, setti
     settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS = 0
     client = client_for("reader")
     assert post(client, article, text="Das ist meine Meinung!").status_code == 302
-    response = post(client, article, text="das ist   meine meinung")
+    response = post(client, article, text="das ist   MEINE meinung! ")
     assert response.status_code == 409
     assert "schon geschrieben" in refusal(response)
 
