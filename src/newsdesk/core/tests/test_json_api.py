@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.exceptions import RequestDataTooBig
 from django.test import RequestFactory
+from django.utils import translation
 
 from newsdesk.core import json_api
 from newsdesk.core.errors import ActionRefused
@@ -96,7 +97,8 @@ def test_error_views_answer_json_under_registered_prefixes_and_pages_elsewhere(
     rf: RequestFactory, api_prefix
 ):
     request = rf.get("/api/nothing")
-    response = json_api.page_not_found(request, Exception())
+    with translation.override("en"):  # the message in the request's language
+        response = json_api.page_not_found(request, Exception())
     assert response.status_code == 404 and response["Content-Type"] == "application/json"
     assert json.loads(response.content) == {
         "error": "not_found",
