@@ -351,7 +351,7 @@ def test_the_links_prefilter_never_misses_what_the_rendering_links():
         ]
     )
 
-    @hsettings(max_examples=300, deadline=None)
+    @hsettings(max_examples=500, deadline=None)
     @given(st.lists(pieces, max_size=12).map("".join))
     def check(text: str) -> None:
         if _HREF.findall(render(text)):
