@@ -235,9 +235,10 @@ class Links(Step):
 
 
 _HREF = re.compile(r'<a\s[^>]*href="([^"]*)"')
-# Everything the rendering turns into a link has a scheme, "www.", an "@" or a dot before a
-# top-level domain ("example.org"); a superset is fine, a miss is not (tested).
-_MAYBE_LINK = re.compile(r"[a-z][a-z0-9+.-]*:|www\.|@|\.[a-z]{2,}", re.IGNORECASE)
+# Everything the rendering turns into a link has a scheme, "www." or a dot before a
+# top-level domain ("example.org", also in e-mail addresses); a superset is fine, a miss is
+# not (tested).
+_MAYBE_LINK = re.compile(r"[a-z][a-z0-9+.-]*:|www\.|\.[a-z]{2,}", re.IGNORECASE)
 
 
 class NewAccount(Step):
