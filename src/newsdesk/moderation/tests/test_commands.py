@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -24,22 +23,14 @@ from newsdesk.community.models import Comment
 from newsdesk.core import clock
 from newsdesk.core.audit import EventType, record_event
 from newsdesk.moderation.classifiers.linear import (
-    FeatureConfig,
     LinearClassifier,
-    TrainingOptions,
     train,
 )
 from newsdesk.moderation.learning import site_examples
 from newsdesk.moderation.management.commands import moderation as command
+from newsdesk.moderation.tests.synthetic import SMALL, synthetic
 from newsdesk.newsroom.testing import make_article
 
-SUBJECTS = ["Der Minister", "Die Nachbarin", "Unser Trainer", "Dieser Typ", "Die Partei", "Er"]
-INSULTS = ["ein elender Vollpfosten", "ein dummer Schwachkopf", "eine miese Ratte", "Abschaum"]
-NEUTRAL = ["ein netter Mensch", "heute in Berlin", "sehr fleißig", "im Urlaub", "gut vorbereitet"]
-TAILS = ["", " wirklich", " leider", " schon wieder", " meiner Meinung nach"]
-SMALL = TrainingOptions(
-    features=FeatureConfig(n_features=2**14), threshold_folds=3, weight_dtype="float32"
-)
 SHARED_DATA = (
     Path(__file__).resolve().parents[4].parent
     / "shared"
@@ -49,18 +40,6 @@ SHARED_DATA = (
 )
 VIENNA = ZoneInfo("Europe/Vienna")
 OPEN = dt.datetime(2026, 11, 27, 14, 0, tzinfo=VIENNA)  # the comment function is open
-
-
-def synthetic(count: int, seed: int) -> tuple[list[str], list[bool]]:
-    """Half offensive (an insult), half harmless; subjects and tails shared by both."""
-    chooser = random.Random(seed)
-    texts, labels = [], []
-    for number in range(count):
-        offensive = number % 2 == 0
-        middle = chooser.choice(INSULTS if offensive else NEUTRAL)
-        texts.append(f"{chooser.choice(SUBJECTS)} ist{chooser.choice(TAILS)} {middle}.")
-        labels.append(offensive)
-    return texts, labels
 
 
 def germeval_file(path: Path, count: int, seed: int, *, fine: bool = False) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import random
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -15,40 +14,22 @@ import pytest
 
 from newsdesk.moderation.classifiers import ClassifierError
 from newsdesk.moderation.classifiers.linear import (
-    FeatureConfig,
     LinearClassifier,
-    TrainingOptions,
     _npz_bytes,
     normalize,
     train,
 )
-
-SUBJECTS = ["Der Minister", "Die Nachbarin", "Unser Trainer", "Dieser Typ", "Die Partei", "Er"]
-INSULTS = ["ein elender Vollpfosten", "ein dummer Schwachkopf", "eine miese Ratte", "Abschaum"]
-NEUTRAL = ["ein netter Mensch", "heute in Berlin", "sehr fleißig", "im Urlaub", "gut vorbereitet"]
-TAILS = ["", " wirklich", " leider", " schon wieder", " meiner Meinung nach"]
-
-# Small hashed spaces keep the tests fast; the shipped configuration is tested elsewhere.
-SMALL = TrainingOptions(
-    features=FeatureConfig(n_features=2**14), threshold_folds=3, weight_dtype="float32"
-)
+from newsdesk.moderation.tests.synthetic import SMALL, SUBJECTS
+from newsdesk.moderation.tests.synthetic import synthetic as _synthetic
 
 
-def synthetic(count: int, seed: int) -> tuple[list[str], list[bool]]:
-    """Half offensive (an insult), half harmless; subjects and tails shared by both."""
-    chooser = random.Random(seed)  # noqa: S311 - test data, not security
-    texts, labels = [], []
-    for number in range(count):
-        offensive = number % 2 == 0
-        middle = chooser.choice(INSULTS if offensive else NEUTRAL)
-        texts.append(f"@someone {chooser.choice(SUBJECTS)} ist{chooser.choice(TAILS)} {middle}.")
-        labels.append(offensive)
-    return texts, labels
+def synthetic_with_mention(count: int, seed: int) -> tuple[list[str], list[bool]]:
+    return _synthetic(count, seed, prefix="@someone ")
 
 
 @pytest.fixture(scope="module")
 def model() -> LinearClassifier:
-    texts, labels = synthetic(60, seed=1)
+    texts, labels = synthetic_with_mention(60, seed=1)
     return train(texts, labels, options=SMALL, name="synthetic", description="test data")
 
 
@@ -64,7 +45,7 @@ def test_normalization() -> None:
 
 
 def test_training_learns_the_signal(model: LinearClassifier) -> None:
-    texts, labels = synthetic(40, seed=2)
+    texts, labels = synthetic_with_mention(40, seed=2)
     scores = model.score(texts)
     offensive = [s for s, label in zip(scores, labels, strict=True) if label]
     harmless = [s for s, label in zip(scores, labels, strict=True) if not label]
@@ -84,7 +65,7 @@ def test_metadata_describes_the_model(model: LinearClassifier) -> None:
 
 def test_save_and_load_give_identical_scores(model: LinearClassifier, saved: Path) -> None:
     loaded = LinearClassifier(saved)
-    texts, _labels = synthetic(30, seed=3)
+    texts, _labels = synthetic_with_mention(30, seed=3)
     assert loaded.score(texts) == model.score(texts)
     assert loaded.threshold == model.threshold
     assert json.loads(saved.with_suffix(".json").read_text())["arrays"]["file"] == "model.npz"
@@ -98,7 +79,7 @@ def test_saving_twice_writes_the_same_bytes(model: LinearClassifier, tmp_path: P
 
 
 def test_extra_site_examples_shift_the_model(model: LinearClassifier) -> None:
-    texts, labels = synthetic(60, seed=1)
+    texts, labels = synthetic_with_mention(60, seed=1)
     probe = ["Der Minister ist ein Lauch.", "Dieser Typ ist ein Lauch."]
     site = [(f"{subject} ist ein Lauch.", True, 3.0) for subject in SUBJECTS]
     retrained = train(texts, labels, base=model, extra=site)
@@ -109,7 +90,7 @@ def test_extra_site_examples_shift_the_model(model: LinearClassifier) -> None:
 
 
 def test_zero_weight_examples_teach_nothing(model: LinearClassifier) -> None:
-    texts, labels = synthetic(60, seed=1)
+    texts, labels = synthetic_with_mention(60, seed=1)
     site = [("Der Minister ist ein Lauch.", True, 0.0)]
     same = train(texts, labels, base=model, extra=site)
     probe = ["Der Minister ist ein Lauch."]
@@ -126,7 +107,7 @@ def test_zero_weight_examples_teach_nothing(model: LinearClassifier) -> None:
     ],
 )
 def test_training_refuses_bad_input(labels: Any, extra: Any, message: str) -> None:
-    texts, good = synthetic(60, seed=1)
+    texts, good = synthetic_with_mention(60, seed=1)
     with pytest.raises(ClassifierError, match=message):
         train(texts, good if labels is None else labels, extra=extra, options=SMALL)
 
