@@ -322,11 +322,25 @@ class ScheduleException(models.Model):
 
 
 class Notice(models.Model):
-    """Netiquette and disclaimer shown with every comment section, one row per language."""
+    """Netiquette, disclaimer and the closed message of every comment section, one row per
+    language.
+
+    ``closed_message`` is the whole text shown instead of the form while readers cannot post:
+    its frame (salutation, closing) is the editors' to word, ``{message}`` stands for the
+    sentence that says why and until when (built from the opening hours), ``{site}`` for the
+    site's name. Empty: the sentence alone."""
 
     language = models.CharField(_("language"), max_length=8, unique=True)
     netiquette = models.TextField(_("netiquette"))
     disclaimer = models.TextField(_("disclaimer"))
+    closed_message = models.TextField(
+        _("closed message"),
+        blank=True,
+        help_text=_(
+            "Shown while comments are closed. {message} is replaced by the reason and the "
+            "next opening time, {site} by the site's name."
+        ),
+    )
     report_url = models.CharField(
         _("address of the reporting channel"),
         max_length=300,

@@ -8,6 +8,7 @@ which every change bumps in the database, so no process ever serves a stale thre
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -256,6 +257,20 @@ def notice_for(language: str) -> Notice | None:
     return notice
 
 
+_PLACEHOLDER = re.compile(r"\{(message|site)\}")
+
+
+def closed_message(state: hours.OpeningState, notice: Notice | None) -> str:
+    """The whole text shown instead of the form while readers cannot post: the notice's
+    frame for the language with the reason (and next opening) and the site's name filled in,
+    or the bare sentence where no frame is set. Empty while open."""
+    sentence = state.message
+    if not sentence or notice is None or not notice.closed_message.strip():
+        return sentence
+    values = {"message": sentence, "site": settings.SITE_NAME}
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], notice.closed_message.strip())
+
+
 def render_section(
     request: Any, *, conversation: Conversation | None, article: Any = None, embedded: bool = False
 ) -> str:
@@ -264,6 +279,7 @@ def render_section(
     page = parse_page(request.GET.get("cpage"))
     state = hours.opening_state(conversation, article=article)
     user = request.user
+    notice = notice_for(get_language() or settings.LANGUAGE_CODE)
     context: dict[str, Any] = {
         "conversation": conversation,
         "article": article,
@@ -271,7 +287,8 @@ def render_section(
         "sort": sort,
         "sorts": [("best", "best"), ("newest", "newest"), ("oldest", "oldest")],
         "thread": thread_html(conversation, sort, page),
-        "notice": notice_for(get_language() or settings.LANGUAGE_CODE),
+        "notice": notice,
+        "closed_message": closed_message(state, notice),
         "user": user,
         "embedded": embedded,
         "count": conversation.comment_count if conversation else 0,
