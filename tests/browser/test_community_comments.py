@@ -116,10 +116,10 @@ def test_reader_signs_up_comments_replies_votes_edits_and_meets_the_night(live_s
     # 01:00 in Vienna: the form is replaced by the closed message, the API refuses.
     clock.set_now(dt.datetime(2026, 11, 28, 1, 0, tzinfo=VIENNA))
     page.goto(f"{base}{article.get_absolute_url()}")
-    closed = page.locator(".community__closed")
-    assert closed.inner_text() == (
-        "Die Kommentarfunktion steht Ihnen ab 6 Uhr wieder wie gewohnt zur Verfügung."
-    )
+    closed = page.locator(".community__closed").inner_text()
+    assert closed.startswith("Liebe Leserin, lieber Leser,")
+    assert "Die Kommentarfunktion steht Ihnen ab 6 Uhr wieder wie gewohnt zur Verfügung." in closed
+    assert "Mit freundlichen Grüßen" in closed
     assert page.locator("#comment-text").count() == 0
     assert "Ich fahre fast jeden Tag" in page.locator(".community__thread").inner_text()
     refused = api_post(page, {"article": article.pk, "text": "Noch ein Gedanke in der Nacht"})

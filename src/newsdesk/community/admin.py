@@ -47,7 +47,7 @@ class SectionPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
-    list_display = ["language", "report_url"]
+    list_display = ["language", "report_url", "closed_message"]
 
 
 @admin.register(Conversation)
