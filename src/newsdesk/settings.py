@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.core.middleware.ContentSecurityPolicyMiddleware",
+    "newsdesk.core.availability.DatabaseUnavailableMiddleware",
     "newsdesk.community.middleware.PublicThreadReadMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -11,6 +11,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self) -> None:
+        from newsdesk.core import availability
         from newsdesk.core.roles import ensure_roles
 
+        availability.connect()
         post_migrate.connect(ensure_roles, dispatch_uid="newsdesk-ensure-roles")

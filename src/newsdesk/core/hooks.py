@@ -22,6 +22,26 @@ def run_worker_startup_hooks() -> None:
         func()
 
 
+_worker_sweep: list[Callable[[], None]] = []
+
+
+def on_worker_sweep(func: Callable[[], None]) -> Callable[[], None]:
+    """Decorator: run func in a running worker's periodic sweep (about once a minute, with the
+    re-queueing of tasks a killed worker left running), e.g. to take over work whose claim
+    has expired since the worker started."""
+    _worker_sweep.append(func)
+    return func
+
+
+def run_worker_sweep_hooks() -> None:
+    """Run every sweep hook; one that fails is logged and does not keep the others from running."""
+    for func in _worker_sweep:
+        try:
+            func()
+        except Exception:  # noqa: BLE001 - one app's sweep must not stop the worker's others
+            logger.exception("worker sweep %s failed", func.__qualname__)
+
+
 _demo_content: list[Callable[[], None]] = []
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from newsdesk.core.hooks import on_worker_startup
+from newsdesk.core.hooks import on_worker_startup, on_worker_sweep
 from newsdesk.editions.workflow import requeue_abandoned, translate_edition
 
 logger = logging.getLogger(__name__)
@@ -19,3 +19,12 @@ def take_over_abandoned_editions() -> None:
     found = requeue_abandoned(unclaimed_too=True)
     if found:
         logger.info("re-queued %d abandoned edition(s)", len(found))
+
+
+@on_worker_sweep
+def take_over_expired_claims() -> None:
+    """A running worker picks up editions whose claim expired while it ran (their worker was
+    killed, and the task re-queued meanwhile found the claim still valid and did nothing)."""
+    found = requeue_abandoned()
+    if found:
+        logger.info("re-queued %d edition(s) whose claim expired", len(found))

@@ -87,3 +87,35 @@ def test_kill_9_mid_translation_then_another_worker_takes_over():
     assert edition.engine == "slow-dummy"
     assert Edition.objects.filter(article=article).count() == 1
     assert edition.segments.filter(field="headline").count() == 1
+
+
+@pytest.mark.timeout(150)
+def test_kill_9_then_restart_at_once_the_running_worker_takes_over_when_the_claim_ends():
+    """The worker restarted at once finds the dead worker's claim still valid; its sweep
+    (every stale_after / 2 seconds) takes the edition over once the claim has expired, with
+    no further restart, and the edition is translated exactly once."""
+    article = make_article(headline="Die Stadt hat ein Haus", **CLEAN)
+    edition = Edition.objects.get(article=article)
+
+    first = worker(60)
+    try:
+        wait_for(lambda: Edition.objects.get(pk=edition.pk).claimed_until is not None, 60)
+        time.sleep(0.5)  # inside the engine call now
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    second = worker(0, "--stale-after", "30")  # sweeps every 15 seconds
+    try:
+        wait_for(lambda: Edition.objects.get(pk=edition.pk).is_visible, LEASE + 60)
+        time.sleep(1)
+    finally:
+        second.terminate()
+        second.wait(timeout=20)
+    edition.refresh_from_db()
+    assert edition.state == Edition.State.PUBLISHED and not edition.queued
+    assert edition.content["headline"] == "The City has a House"
+    assert edition.segments.filter(field="headline").count() == 1
+    outcomes = [r.return_value for r in DBTaskResult.objects.all() if r.status == "SUCCESSFUL"]
+    assert outcomes.count("published") == 1

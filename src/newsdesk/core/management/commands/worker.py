@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.utils import timezone
 
-from newsdesk.core.hooks import run_worker_startup_hooks
+from newsdesk.core.hooks import run_worker_startup_hooks, run_worker_sweep_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +65,13 @@ def purge_shared_cache() -> int:
 
 def housekeeping(stale_after: float, stop: threading.Event, pause: float | None = None) -> None:
     """While the worker runs: tasks a killed worker left running (a worker restarted at once
-    finds them too young at its start) and expired throttle entries, now and then."""
+    finds them too young at its start), the apps' sweep hooks (e.g. editions whose killed
+    worker's claim has expired since) and expired throttle entries, now and then."""
     pause = min(60.0, stale_after / 2) if pause is None else pause
     while not stop.wait(pause):
         try:
             requeue_interrupted(stale_after)
+            run_worker_sweep_hooks()
             purge_shared_cache()
         except Exception:  # noqa: BLE001 - housekeeping must never stop the worker
             logger.exception("worker housekeeping failed")
