@@ -22,6 +22,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from newsdesk.community import actions, hours
 from newsdesk.community.forms import CommentForm
@@ -260,15 +261,24 @@ def notice_for(language: str) -> Notice | None:
 _PLACEHOLDER = re.compile(r"\{(message|site)\}")
 
 
+def default_closed_frame() -> str:
+    """The frame of the closed message where no notice of the language exists yet."""
+    return _("Dear reader,\n\n{message}\n\nKind regards\nthe {site} team")
+
+
 def closed_message(state: hours.OpeningState, notice: Notice | None) -> str:
     """The whole text shown instead of the form while readers cannot post: the notice's
-    frame for the language with the reason (and next opening) and the site's name filled in,
-    or the bare sentence where no frame is set. Empty while open."""
+    frame for the language (the default frame without a notice) with the reason (and next
+    opening) and the site's name filled in, or the bare sentence where the team emptied the
+    frame. Empty while open."""
     sentence = state.message
-    if not sentence or notice is None or not notice.closed_message.strip():
+    if not sentence:
+        return sentence
+    frame = default_closed_frame() if notice is None else notice.closed_message.strip()
+    if not frame:
         return sentence
     values = {"message": sentence, "site": settings.SITE_NAME}
-    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], notice.closed_message.strip())
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], frame)
 
 
 def render_section(

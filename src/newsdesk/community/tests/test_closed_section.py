@@ -94,3 +94,18 @@ def test_disclaimer_stands_open_after_the_thread(users, settings, language, disc
     details = page.index("<details>")
     assert page.index("</details>") < footer  # the folded part holds the netiquette only
     assert disclaimer not in page[details : page.index("</details>")]
+
+
+def test_without_any_notice_the_closed_message_has_the_default_frame(db):
+    """A site whose notices were deleted (or never made) still frames the message."""
+    from django.utils import translation
+
+    from newsdesk.community import rendering
+    from newsdesk.community.models import Notice
+
+    Notice.objects.all().delete()
+    state = type("State", (), {"message": "Geschlossen bis 6 Uhr."})()
+    with translation.override("de"):
+        text = rendering.closed_message(state, None)
+    assert text.startswith("Liebe Leserin, lieber Leser,")
+    assert "Geschlossen bis 6 Uhr." in text and text.endswith("-Team")
