@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -66,27 +67,79 @@ class Command(BaseCommand):
 
     def _run(self, bind: str, banner: str) -> None:
         env = dict(os.environ)
-        worker = subprocess.Popen([sys.executable, "-m", "newsdesk", "worker"], env=env)
         server = subprocess.Popen(server_argv(bind, workers=2, threads=DEFAULT_THREADS), env=env)
+        supervisor = Supervisor(
+            lambda: subprocess.Popen([sys.executable, "-m", "newsdesk", "worker"], env=env),
+            server,
+            say=lambda text: self.stdout.write(self.style.WARNING(text)),
+        )
         time.sleep(1.5)
         self.stdout.write(self.style.SUCCESS(banner))
-
-        def stop(signum: int, frame: Any) -> None:
-            for process in (server, worker):
-                if process.poll() is None:
-                    process.terminate()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        try:
-            while server.poll() is None and worker.poll() is None:
-                time.sleep(0.5)
-        finally:
-            stop(signal.SIGTERM, None)
-            for process in (server, worker):
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        signal.signal(signal.SIGTERM, lambda signum, frame: supervisor.stop())
+        signal.signal(signal.SIGINT, lambda signum, frame: supervisor.stop())
+        supervisor.run()
         if server.returncode not in (0, -signal.SIGTERM, None):
             raise SystemExit(f"the web server stopped with exit code {server.returncode}")
+
+
+class Supervisor:
+    """Keeps the demo's worker running beside its web server: a worker that stops (a crash,
+    a kill) is started again and the console says so; the site stays up. A worker that keeps
+    dying (``max_restarts`` times within ``window`` seconds) stops the demo with a message.
+    The web server stopping ends everything."""
+
+    def __init__(
+        self,
+        start_worker: Callable[[], subprocess.Popen[bytes]],
+        server: subprocess.Popen[bytes],
+        *,
+        say: Callable[[str], None],
+        max_restarts: int = 5,
+        window: float = 60.0,
+        poll: float = 0.5,
+    ) -> None:
+        self.start_worker = start_worker
+        self.server = server
+        self.say = say
+        self.max_restarts = max_restarts
+        self.window = window
+        self.poll = poll
+        self.worker = start_worker()
+        self.restarts: list[float] = []
+        self.stopping = False
+
+    def run(self) -> None:
+        try:
+            while not self.stopping and self.server.poll() is None:
+                code = self.worker.poll()
+                if code is not None and not self.stopping:
+                    self._restart(code)
+                time.sleep(self.poll)
+        finally:
+            self.stop()
+
+    def _restart(self, code: int) -> None:
+        now = time.monotonic()
+        self.restarts = [moment for moment in self.restarts if now - moment < self.window]
+        if len(self.restarts) >= self.max_restarts:
+            self.say(
+                f"The worker stopped {len(self.restarts) + 1} times within "
+                f"{self.window:g} seconds (last exit code {code}); stopping the demo. "
+                "Run `newsdesk worker` on its own to see why."
+            )
+            self.stopping = True
+            return
+        self.restarts.append(now)
+        self.say(f"The worker stopped (exit code {code}); starting it again. The site stays up.")
+        self.worker = self.start_worker()
+
+    def stop(self) -> None:
+        self.stopping = True
+        for process in (self.server, self.worker):
+            if process.poll() is None:
+                process.terminate()
+        for process in (self.server, self.worker):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
