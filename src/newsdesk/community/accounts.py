@@ -18,3 +18,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if not address:
             raise PermissionDenied("Unable to determine the client's address")
         return address
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: object) -> str:
+        """Failed logins count per account *and* address (besides allauth's count per
+        address): a stranger hammering a reader's account from elsewhere locks out only
+        themselves, never the owner at their own address. (allauth's hook for the key of its
+        ``login_failed`` limit; its own key is the account alone.)"""
+        return (
+            f"{super()._get_login_attempts_cache_key(request, **credentials)}@{client_ip(request)}"
+        )

@@ -238,3 +238,26 @@ def test_deleting_the_account_needs_the_password_and_removes_comment_texts(clien
 def test_delete_account_page_for_anonymous_redirects_to_login(client):
     response = client.get("/de/community/settings/delete/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_stranger_cannot_lock_the_owner_out(client):
+    """Five wrong passwords for someone's address from one IP lock out that IP for that
+    account only: the owner, elsewhere, logs in."""
+    from django.test import Client
+
+    sign_up(client)
+    client.post(confirmation_link(mail.outbox[0]))
+    client.post("/de/accounts/logout/")
+    stranger = Client(REMOTE_ADDR="198.51.100.7")
+    for _attempt in range(5):
+        stranger.post("/de/accounts/login/", {"login": "neu@example.org", "password": "falsch"})
+    refused = stranger.post(
+        "/de/accounts/login/", {"login": "neu@example.org", "password": "ein sehr gutes Passwort"}
+    )
+    assert "_auth_user_id" not in stranger.session
+    assert "Zu viele gescheiterte Anmeldeversuche" in refused.content.decode()
+    owner = Client(REMOTE_ADDR="203.0.113.20")
+    response = owner.post(
+        "/de/accounts/login/", {"login": "neu@example.org", "password": "ein sehr gutes Passwort"}
+    )
+    assert response.status_code == 302 and "_auth_user_id" in owner.session
