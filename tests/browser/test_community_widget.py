@@ -122,3 +122,47 @@ def test_frame_is_refused_for_origins_not_allowed(live_server, page, settings):
     response = page.goto(f"{live_server.url}/community/embed/?url=https://evil.example/x")
     assert response is not None and response.status == 403
     assert "nicht freigeschaltet" in page.inner_text("body")
+
+
+def test_the_widget_finds_the_page_by_query_and_canonical_link(
+    live_server, page, partner_site, settings, users
+):
+    """Without data-url: ?id=1 and ?id=2 are two discussions; a tracking link to a page with
+    a canonical link shows the canonical page's discussion."""
+    origin, root = partner_site
+    settings.SITE_URL = live_server.url
+    settings.COMMUNITY_ALLOWED_ORIGINS = [origin]
+    settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS = 0
+    clock.set_now(dt.datetime(2026, 11, 27, 14, 0, tzinfo=ZoneInfo("Europe/Vienna")))
+    try:
+        for number in (1, 2):
+            conversation = actions.conversation_for_url(
+                f"{origin}/artikel.html?id={number}", title=f"Artikel {number}"
+            )
+            actions.do_post_comment(
+                conversation, text_value=f"Zu Artikel {number}", acting_user=users["reader"]
+            )
+        script = f'<script src="{live_server.url}/community/embed.js" async></script>'
+        (root / "artikel.html").write_text(
+            f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"></head><body>{script}'
+            "</body></html>",
+            encoding="utf-8",
+        )
+        (root / "kopie.html").write_text(
+            '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
+            f'<link rel="canonical" href="{origin}/artikel.html?id=2"></head><body>{script}'
+            "</body></html>",
+            encoding="utf-8",
+        )
+        for path, expected in (
+            ("artikel.html?id=1", "Zu Artikel 1"),
+            ("artikel.html?id=2&utm_source=newsletter", "Zu Artikel 2"),
+            ("kopie.html?fbclid=abc", "Zu Artikel 2"),
+        ):
+            page.goto(f"{origin}/{path}")
+            frame = page.wait_for_selector("iframe").content_frame()
+            assert frame is not None
+            frame.wait_for_selector(".comment__text")
+            assert frame.locator(".comment__text").inner_text() == expected, path
+    finally:
+        clock.set_now(None)

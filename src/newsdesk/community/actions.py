@@ -221,13 +221,57 @@ def conversation_for_article(article: Any) -> Conversation:
     return conversation
 
 
+# Query parameters that say where a reader came from, not which page it is.
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "ref_src",
+        "ref_url",
+        "cmpid",
+        "wt_mc",
+    }
+)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def normalise_url(url: str) -> str:
+    """The one address of a page, whatever link a reader followed: scheme and host in lower
+    case, default ports, fragments, tracking parameters (``utm_*``, ``fbclid``...) and a
+    trailing slash dropped; every other query parameter kept, in its order (``?id=1`` and
+    ``?id=2`` are different pages). Refuses ``bad_url`` (400) and control characters."""
     refuse_control_characters(url, "url", refusal=CommentRefused)
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if scheme not in DEFAULT_PORTS or not parts.hostname or port == -1:
         raise CommentRefused("bad_url", _("Give the page's full address (http or https)."))
-    netloc = parts.hostname.lower() + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+    netloc = parts.hostname.lower() + (f":{port}" if port and port != DEFAULT_PORTS[scheme] else "")
+    path = parts.path or "/"
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair
+        and not pair.split("=", 1)[0].lower().startswith("utm_")
+        and pair.split("=", 1)[0].lower() not in TRACKING_PARAMETERS
+    ]
+    return urlunsplit((scheme, netloc, path, "&".join(kept), ""))
 
 
 def origin_of(url: str) -> str:

@@ -6,7 +6,11 @@
   Array.prototype.forEach.call(scripts, function (script) {
     if (script.dataset.newsdeskDone) { return; }
     script.dataset.newsdeskDone = "1";
-    var url = script.dataset.url || (location.origin + location.pathname);
+    // The page's address: data-url, else its canonical link, else where it is (query
+    // included: artikel.php?id=1 and ?id=2 are different pages); the server normalises it.
+    var canonical = document.querySelector('link[rel="canonical"]');
+    var url = script.dataset.url || (canonical && canonical.href) ||
+      (location.origin + location.pathname + location.search);
     var frame = document.createElement("iframe");
     frame.src = site + "/community/embed/?url=" + encodeURIComponent(url) +
       "&lang=" + encodeURIComponent(script.dataset.lang || document.documentElement.lang || "") +
