@@ -98,6 +98,24 @@ def _status(article: Article) -> dict[str, Any]:
     return {"status": article.status, "publish_at": article.publish_at}
 
 
+def _set_status(
+    article: Article,
+    status: str,
+    publish_at: dt.datetime | None,
+    note: str,
+    event: EventType,
+    acting_user: Actor,
+) -> None:
+    """Store the new status and publication time with a revision and an audit row (inside
+    the caller's transaction)."""
+    old = _status(article)
+    article.status = status
+    article.publish_at = publish_at
+    article.save(update_fields=["status", "publish_at", "modified_at"])
+    record_revision(article, acting_user, note=note)
+    record_event(event, actor=acting_user, target=article, old=old, new=_status(article))
+
+
 def do_save_article(article: Article, *, acting_user: Actor, note: str = "") -> Revision | None:
     """After an editor saved the article and its blocks: keep a revision; a published article
     whose content changed gets a new "last updated" time and tells listeners.
@@ -178,17 +196,13 @@ def do_schedule_article(article: Article, *, when: dt.datetime, acting_user: Act
     if article.is_published:
         raise ActionRefused("already_published", _("This article is already published."))
     with transaction.atomic():
-        old = _status(article)
-        article.status = Article.Status.SCHEDULED
-        article.publish_at = when
-        article.save(update_fields=["status", "publish_at", "modified_at"])
-        record_revision(article, acting_user, note=_("scheduled"))
-        record_event(
+        _set_status(
+            article,
+            Article.Status.SCHEDULED,
+            when,
+            _("scheduled"),
             EventType.ARTICLE_SCHEDULED,
-            actor=acting_user,
-            target=article,
-            old=old,
-            new=_status(article),
+            acting_user,
         )
         # The worker runs the task at that time; a task left over from an earlier schedule
         # finds nothing due and does nothing.
@@ -199,18 +213,14 @@ def do_schedule_article(article: Article, *, when: dt.datetime, acting_user: Act
 def do_unpublish_article(article: Article, *, acting_user: Actor) -> Article:
     """Take the article off the site (a scheduled one is no longer scheduled). Refuses nothing."""
     with transaction.atomic():
-        old = _status(article)
         was_published = article.is_published
-        article.status = Article.Status.UNPUBLISHED
-        article.publish_at = None
-        article.save(update_fields=["status", "publish_at", "modified_at"])
-        record_revision(article, acting_user, note=_("unpublished"))
-        record_event(
+        _set_status(
+            article,
+            Article.Status.UNPUBLISHED,
+            None,
+            _("unpublished"),
             EventType.ARTICLE_UNPUBLISHED,
-            actor=acting_user,
-            target=article,
-            old=old,
-            new=_status(article),
+            acting_user,
         )
         if was_published:
             _on_commit_send(article_unpublished, article, acting_user)

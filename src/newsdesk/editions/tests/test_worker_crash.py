@@ -59,11 +59,8 @@ def wait_for(condition, seconds: float) -> None:  # type: ignore[no-untyped-def]
     raise AssertionError("timed out")
 
 
-@pytest.mark.timeout(120)
-def test_kill_9_mid_translation_then_another_worker_takes_over():
-    article = make_article(headline="Die Stadt hat ein Haus", **CLEAN)
-    edition = Edition.objects.get(article=article)
-
+def kill_mid_translation(edition: Edition) -> None:
+    """Start a worker, let it claim the edition and enter the engine call, then kill -9 it."""
     first = worker(60)
     try:
         wait_for(lambda: Edition.objects.get(pk=edition.pk).claimed_until is not None, 60)
@@ -73,6 +70,14 @@ def test_kill_9_mid_translation_then_another_worker_takes_over():
     finally:
         if first.poll() is None:
             first.kill()
+
+
+@pytest.mark.timeout(120)
+def test_kill_9_mid_translation_then_another_worker_takes_over():
+    article = make_article(headline="Die Stadt hat ein Haus", **CLEAN)
+    edition = Edition.objects.get(article=article)
+
+    kill_mid_translation(edition)
     edition.refresh_from_db()
     assert edition.queued and not edition.is_visible and not edition.segments.exists()
     assert DBTaskResult.objects.get().status == "RUNNING"  # the dead worker's task, forever
@@ -97,15 +102,7 @@ def test_kill_9_then_restart_at_once_the_running_worker_takes_over_when_the_clai
     article = make_article(headline="Die Stadt hat ein Haus", **CLEAN)
     edition = Edition.objects.get(article=article)
 
-    first = worker(60)
-    try:
-        wait_for(lambda: Edition.objects.get(pk=edition.pk).claimed_until is not None, 60)
-        time.sleep(0.5)  # inside the engine call now
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(timeout=10)
-    finally:
-        if first.poll() is None:
-            first.kill()
+    kill_mid_translation(edition)
     second = worker(0, "--stale-after", "30")  # sweeps every 15 seconds
     try:
         wait_for(lambda: Edition.objects.get(pk=edition.pk).is_visible, LEASE + 60)
