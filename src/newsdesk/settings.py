@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "newsdesk.editions",
     "newsdesk.community",
     "newsdesk.moderation",
+    "newsdesk.legal",
     "allauth",
     "allauth.account",
 ]
@@ -373,3 +374,7 @@ elif _classifier_class == _moderation_classifiers["detoxify"]:
         "device": env_str("NEWSDESK_MODERATION_DETOXIFY_DEVICE", "cpu"),
     }
 NEWSDESK_MODERATION_CLASSIFIER = {"CLASS": _classifier_class, "OPTIONS": _classifier_options}
+
+# The legal channels (newsdesk.legal): parts the operator switches off (comma-separated names
+# from newsdesk/legal/parts.py, e.g. "transparency_database,misuse"); all run by default.
+NEWSDESK_LEGAL_OFF = env_list("NEWSDESK_LEGAL_OFF", [])

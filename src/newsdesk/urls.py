@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("community/", include("newsdesk.community.urls")),
     path("moderation/", include("newsdesk.moderation.urls")),
+    path("legal/", include("newsdesk.legal.urls")),
     path("editions/", include("newsdesk.editions.urls")),
     path("", include("newsdesk.newsroom.urls")),
     prefix_default_language=True,

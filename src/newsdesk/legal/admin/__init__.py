@@ -1,0 +1,3 @@
+"""The legal channels in the back office, one module per part."""
+
+from newsdesk.legal.admin import notices  # noqa: F401

@@ -1,0 +1,19 @@
+"""The legal channels: notice and action (DSA Art. 16), statements of reasons (Art. 17) and
+their export to the EU Transparency Database (Art. 24(5)), internal complaints (Art. 20),
+misuse (Art. 23), suspected crimes and requests from authorities (Art. 18), transparency
+reports (Art. 15/24), the reader's data rights (GDPR) and versioned terms."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LegalConfig(AppConfig):
+    name = "newsdesk.legal"
+    label = "legal"
+    verbose_name = _("Legal channels")
+
+    def ready(self) -> None:
+        from newsdesk.core.roles import ADMIN, MODERATOR, register_role_apps
+
+        register_role_apps(MODERATOR, "legal")
+        register_role_apps(ADMIN, "legal")

@@ -1,0 +1,7 @@
+"""URLs of the legal channels' reports part."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+from newsdesk.legal.views.not_built import not_built  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
