@@ -17,3 +17,8 @@ class LegalConfig(AppConfig):
 
         register_role_apps(MODERATOR, "legal")
         register_role_apps(ADMIN, "legal")
+
+        from newsdesk.legal.actions.notices import follow_moderation_decision
+        from newsdesk.moderation.signals import decision_made
+
+        decision_made.connect(follow_moderation_decision, dispatch_uid="legal-notices")

@@ -400,6 +400,44 @@ def record_hold(
     return case
 
 
+def record_report(
+    comment: Comment, *, priority: int, report: dict[str, Any], hold: bool = False
+) -> Case:
+    """A notice reported ``comment`` (the legal channels' notice and action): put its case in
+    the reported queue with ``priority`` (lower first; a case already there keeps the lower of
+    the two) and add ``report`` ({"reference", "category", "explanation", "notifier"}) to what
+    the moderator sees. A decided case is opened again; a held one keeps its evidence and its
+    age. The comment stays as it is (visible or held) until a moderator decides, unless
+    ``hold`` (the operator's choice): then a visible comment is held until decided.
+
+    Runs inside the caller's transaction, which writes the audit row (the notice received);
+    returns the case. Refuses nothing: the caller checks that the comment can be reported."""
+    with transaction.atomic():
+        case = _case_for(comment)
+        fresh = case.pk is None or case.queue in (Case.Queue.APPROVED, Case.Queue.REJECTED)
+        if fresh:
+            case.created_at = clock.now()
+            case.decided_by = None
+            case.decided_at = None
+            case.reason = None
+            case.note = ""
+            case.reports = []
+        if case.queue != Case.Queue.REPORTED:
+            case.priority = priority
+        else:
+            case.priority = min(case.priority, priority)
+        case.queue = Case.Queue.REPORTED
+        case.reports = [*case.reports, report]
+        case.save()
+        if hold and comment.status == Comment.Status.VISIBLE and comment.deleted_at is None:
+            apply_comment_status(
+                comment,
+                status=Comment.Status.PENDING,
+                note=_("This comment was reported; our moderators are looking at it."),
+            )
+    return case
+
+
 def _fields(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in names}
 

@@ -123,6 +123,11 @@ class Case(models.Model):
         Reason, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("reason")
     )
     note = models.TextField(_("moderator's note"), blank=True)
+    # Reported cases: lower numbers first (trusted flaggers' notices 0, others 10), then oldest.
+    priority = models.PositiveSmallIntegerField(_("priority"), default=10)
+    # What the reports say, for the moderator (written by the notice-and-action channel):
+    # each {"reference", "category", "explanation", "notifier"} (notifier: a kind, no name).
+    reports = models.JSONField(_("reports"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("moderation case")

@@ -58,13 +58,17 @@ _ITEM_RELATIONS = (
 
 _HELD = Q(status=Comment.Status.PENDING, deleted_at__isnull=True)
 # Held comments without a pre-moderation case: screening's holds, and those whose case could
-# not be written (or was decided, then held again by an edit).
-_SYSTEM = _HELD & ~Q(moderation_case__queue=Case.Queue.PENDING)
+# not be written (or was decided, then held again by an edit). A held comment that was then
+# reported is in the reported queue.
+_SYSTEM = _HELD & ~Q(moderation_case__queue__in=[Case.Queue.PENDING, Case.Queue.REPORTED])
+# Reported comments still there to decide on (a comment its author deleted has nothing left).
+_REPORTED = Q(moderation_case__queue=Case.Queue.REPORTED, deleted_at__isnull=True)
 
 
 def queue_comments(queue: str) -> QuerySet[Comment]:
     """The comments of ``queue`` in the order moderators work through them: held ones oldest
-    first, decided ones latest decision first, all comments newest first."""
+    first, reported ones by priority (trusted flaggers' first), then oldest first, decided
+    ones latest decision first, all comments newest first."""
     comments = Comment.objects.select_related(*_ITEM_RELATIONS)
     if queue == Case.Queue.PENDING:
         return comments.filter(_HELD, moderation_case__queue=Case.Queue.PENDING).order_by(
@@ -76,17 +80,21 @@ def queue_comments(queue: str) -> QuerySet[Comment]:
         return comments.filter(moderation_case__queue=queue).order_by(
             "-moderation_case__decided_at", "-pk"
         )
+    if queue == Case.Queue.REPORTED:
+        return comments.filter(_REPORTED).order_by(
+            "moderation_case__priority", "moderation_case__created_at", "pk"
+        )
     if queue == "all":
         return comments.order_by("-created_at", "-pk")
-    # Reports arrive with the notice-and-action channel; until then the queue is empty.
     return comments.none()
 
 
 def queue_counts() -> dict[str, int]:
     """How many comments each queue holds (two queries)."""
-    held = Comment.objects.filter(_HELD).aggregate(
-        pending=Count("pk", filter=Q(moderation_case__queue=Case.Queue.PENDING)),
-        system=Count("pk", filter=~Q(moderation_case__queue=Case.Queue.PENDING)),
+    held = Comment.objects.filter(_HELD | _REPORTED).aggregate(
+        pending=Count("pk", filter=_HELD & Q(moderation_case__queue=Case.Queue.PENDING)),
+        system=Count("pk", filter=_SYSTEM),
+        reported=Count("pk", filter=_REPORTED),
     )
     decided = Case.objects.filter(queue__in=[Case.Queue.APPROVED, Case.Queue.REJECTED]).aggregate(
         approved=Count("pk", filter=Q(queue=Case.Queue.APPROVED)),
@@ -95,7 +103,7 @@ def queue_counts() -> dict[str, int]:
     return {
         Case.Queue.PENDING: held["pending"],
         Case.Queue.SYSTEM: held["system"],
-        Case.Queue.REPORTED: 0,
+        Case.Queue.REPORTED: held["reported"],
         Case.Queue.APPROVED: decided["approved"],
         Case.Queue.REJECTED: decided["rejected"],
     }

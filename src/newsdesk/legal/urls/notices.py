@@ -1,12 +1,16 @@
 """URLs of the legal channels' notices part."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-from newsdesk.legal.views.not_built import not_built  # noqa: F401
+from newsdesk.legal.views import notices
 
 urlpatterns: list[URLPattern] = [
     # The notice form, "Melde- und Abhilfestelle" (?comment=<pk> fills in the location).
-    path("report/", not_built, name="report"),
+    path("report/", notices.report, name="report"),
     # A notice's status for its notifier (?token= for notifiers without an account).
-    path("notices/<str:reference>/", not_built, name="notice"),
+    path("notices/<str:reference>/", notices.notice, name="notice"),
+    # For moderators: the open notices, one notice, its decision.
+    path("team/notices/", notices.notices, name="notices"),
+    path("team/notices/<str:reference>/", notices.review, name="notice_review"),
+    path("team/notices/<str:reference>/decide/", notices.decide, name="decide_notice"),
 ]
