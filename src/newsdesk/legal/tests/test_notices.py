@@ -15,7 +15,7 @@ from newsdesk.community import actions as community
 from newsdesk.community.models import Comment, Conversation
 from newsdesk.core.audit import trail_of
 from newsdesk.core.errors import ActionRefused
-from newsdesk.core.models import AuditEvent, EventType
+from newsdesk.core.models import AuditEvent, EventType, RateCounter
 from newsdesk.legal import notices as domain
 from newsdesk.legal.actions import notices as actions
 from newsdesk.legal.models import Notice, NoticeItem, TrustedFlagger
@@ -23,6 +23,7 @@ from newsdesk.legal.tdb import Category
 from newsdesk.moderation import actions as moderation
 from newsdesk.moderation import queries
 from newsdesk.moderation.models import Case, Reason
+from newsdesk.newsroom.testing import make_article
 
 EXPLANATION = "Der Kommentar beleidigt einen anderen Leser als Idioten (§ 115 StGB)."
 SPEECH = Category.ILLEGAL_OR_HARMFUL_SPEECH.value
@@ -243,9 +244,7 @@ def test_a_location_that_is_no_comment_of_this_site_is_refused(
 def test_a_fragment_of_another_discussion_is_refused(
     comment: Comment, users: dict[str, Any]
 ) -> None:
-    other = community.conversation_for_article(
-        __import__("newsdesk.newsroom.testing", fromlist=["make_article"]).make_article()
-    )
+    other = community.conversation_for_article(make_article())
     with pytest.raises(ActionRefused) as refused:
         submit(location=f"/de/community/conversations/{other.pk}/#c-{comment.pk}")
     assert refused.value.code == "bad_location"
@@ -355,8 +354,6 @@ def test_rate_limit_per_address(comment: Comment, settings: Any) -> None:
     assert refused.value.retry_after and 0 < refused.value.retry_after <= 3600
     # Another address is not affected; the counters keep no address in clear.
     submit(location=address(comment), address="203.0.113.9")
-    from newsdesk.core.models import RateCounter
-
     assert not RateCounter.objects.filter(key__contains="198.51").exists()
     # Through the form: 429, a clear message, the text kept.
     answer = Client(REMOTE_ADDR="198.51.100.7").post(
@@ -376,9 +373,7 @@ def test_rate_limit_per_email(comment: Comment, settings: Any) -> None:
     settings.NEWSDESK_LEGAL_NOTICES_PER_EMAIL = 1
     submit(location=address(comment), notifier_email="erika@example.net")
     with pytest.raises(ActionRefused) as refused:
-        submit(
-            location=address(comment), notifier_email="Erika@Example.net", address="203.0.113.1"
-        )
+        submit(location=address(comment), notifier_email="Erika@Example.net", address="203.0.113.1")
     assert refused.value.code == "too_many"
     assert Notice.objects.count() == 1
 

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from newsdesk.community import actions as community
@@ -61,9 +61,45 @@ def test_each_queue_shows_its_comments(client_for, queues):
     assert item_ids(rejected) == [queues["rejected"].pk]
     assert "Beleidigung" in rejected
     reported = client.get("/en/moderation/queues/reported/").content.decode()
-    assert item_ids(reported) == [] and "No reports yet" in reported
+    assert item_ids(reported) == [] and "Nothing to do in this queue." in reported
     # The workspace's home is the pending queue.
     assert item_ids(client.get("/en/moderation/").content.decode()) == [queues["first"].pk]
+
+
+def test_reported_comments_come_by_priority_then_age(client_for, queues, users):
+    """Reports (from the legal channels' notices) enter the reported queue: lower priority
+    numbers first, then the oldest; a held comment that is reported leaves the system queue;
+    a decided one is opened again; the workspace shows what the report says."""
+    report = {
+        "reference": "N-1",
+        "category": "Hassrede",
+        "explanation": "Beleidigt",
+        "notifier": "x",
+    }
+    with transaction.atomic():
+        actions.record_report(queues["approved"], priority=10, report=report)
+    clock.set_now(NOW + dt.timedelta(minutes=20))
+    with transaction.atomic():
+        actions.record_report(queues["linked"], priority=10, report=report)
+        actions.record_report(queues["first"], priority=0, report={**report, "reference": "N-2"})
+    html = client_for("moderator").get("/en/moderation/queues/reported/").content.decode()
+    # "linked" was held before it was reported: it keeps its age.
+    order = [queues["first"].pk, queues["linked"].pk, queues["approved"].pk]
+    assert item_ids(html) == order
+    assert "N-2" in html and "Beleidigt" in html and "Hassrede" in html
+    system = client_for("moderator").get("/en/moderation/queues/system/").content.decode()
+    assert queues["linked"].pk not in item_ids(system)
+    counts = client_for("moderator").get("/en/moderation/counts/").json()["counts"]
+    assert counts["reported"] == 3 and counts["system"] == 1 and counts["approved"] == 0
+    reopened = Case.objects.get(comment=queues["approved"])
+    assert reopened.decided_by is None and reopened.reports == [report]
+    # A second report keeps the lower priority; deciding takes the comment out of the queue.
+    with transaction.atomic():
+        actions.record_report(queues["first"], priority=10, report=report)
+    assert Case.objects.get(comment=queues["first"]).priority == 0
+    actions.do_approve_comment(queues["approved"], acting_user=users["moderator"])
+    html = client_for("moderator").get("/en/moderation/queues/reported/").content.decode()
+    assert item_ids(html) == [queues["first"].pk, queues["linked"].pk]
 
 
 def test_decided_queues_show_the_latest_decision_first(client_for, queues, users, reasons):
