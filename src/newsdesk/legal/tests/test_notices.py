@@ -414,6 +414,11 @@ def test_rejecting_the_comment_decides_the_notice_and_tells_the_notifier(
     assert "No automated means were used" in body
     assert f"/de/legal/notices/{notice.reference}/complaint/?token={notice.access_token}" in body
     assert "out-of-court dispute settlement" in body and "courts" in body
+    # The status page shows the decision and the redress options too.
+    page = Client().get(f"/de/legal/notices/{notice.reference}/?token={notice.access_token}")
+    html = page.content.decode()
+    assert page.status_code == 200 and "If you disagree with the decision" in html
+    assert f"/de/legal/notices/{notice.reference}/complaint/?token=" in html
 
 
 def test_approving_the_comment_means_no_action_and_screening_counts_as_automated(
