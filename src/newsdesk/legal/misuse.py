@@ -8,15 +8,15 @@ The policy (settings from the environment; the terms describe it to readers):
   ``DECISION_GROUND_ILLEGAL_CONTENT`` that were not reversed on a complaint;
 - ``NEWSDESK_LEGAL_MISUSE_UNFOUNDED_NOTICES`` (default 5): manifestly unfounded notices of
   one notifier (``Notice.outcome`` "unfounded"), recognised by account, e-mail address or
-  address hash; notices of trusted flaggers are left to Art. 22(6) and not counted;
+  address hash, and by what their other unfounded notices of the period name; notices of trusted flaggers are left to Art. 22(6) and not counted;
 - ``NEWSDESK_LEGAL_MISUSE_DAYS`` (default 90): the period they are counted in;
 - ``NEWSDESK_LEGAL_MISUSE_SUSPENSION_DAYS`` (default 30): how long a suspension lasts;
 - ``NEWSDESK_LEGAL_MISUSE_REASON`` (default "illegal"): the moderation reason of a poster's
   sanction.
 
-The steps. Counted are the items of the last DAYS days that came after the party's latest
-step. When they reach the threshold, the next step is taken: a warning, or a suspension when
-the party was warned (or suspended) within the last DAYS days. So with the defaults a third
+The steps. Counted are the items of the last DAYS days that no earlier step used. When they
+reach the threshold, the next step is taken: a warning, or a suspension when the party was
+warned (or suspended) within the last DAYS days. So with the defaults a third
 illegal comment within 90 days brings a warning, three more within 90 days of it a suspension
 of 30 days, and three more while the earlier step is less than 90 days old another
 suspension. A poster's warning is a moderation warning (they acknowledge it before posting
@@ -94,78 +94,105 @@ def illegal_statements(user: User) -> QuerySet[Statement]:
     )
 
 
-def _measures_of_notifier(*, user: User | None, email: str, address_hash: str) -> Q:
-    query = Q(pk__in=[])
-    if user is not None:
-        query |= Q(user=user)
-    if email:
-        query |= Q(email__iexact=email)
-    if address_hash:
-        query |= Q(address_hash=address_hash)
-    return Q(kind=MisuseMeasure.Kind.NOTIFIER) & query
+@dataclass
+class Notifier:
+    """Whom a notifier's notices name: accounts (ids), e-mail addresses (lower case) and
+    address hashes. ``notifier_step_due`` widens it by one hop: what the notifier's other
+    unfounded notices of the period name (the same address with or without an e-mail)."""
 
+    users: set[int]
+    emails: set[str]
+    hashes: set[str]
 
-def _notices_of_notifier(*, user: User | None, email: str, address_hash: str) -> Q:
-    query = Q(pk__in=[])
-    if user is not None:
-        query |= Q(notifier=user)
-    if email:
-        query |= Q(notifier_email__iexact=email)
-    if address_hash:
-        query |= Q(address_hash=address_hash)
-    return query
+    @classmethod
+    def of(cls, *, user: User | None, email: str, address_hash: str) -> Notifier:
+        return cls(
+            {user.pk} if user is not None else set(),
+            {email.strip().lower()} if email.strip() else set(),
+            {address_hash} if address_hash else set(),
+        )
+
+    def notices(self) -> Q:
+        query = Q(pk__in=[]) | Q(notifier_id__in=self.users) | Q(address_hash__in=self.hashes)
+        for email in self.emails:
+            query |= Q(notifier_email__iexact=email)
+        return query
+
+    def measures(self) -> Q:
+        return Q(kind=MisuseMeasure.Kind.NOTIFIER) & (
+            Q(user_id__in=self.users) | Q(email__in=self.emails) | Q(address_hash__in=self.hashes)
+        )
+
+    def widened(self, unfounded: QuerySet[Notice]) -> Notifier:
+        rows = unfounded.filter(self.notices()).values_list(
+            "notifier_id", "notifier_email", "address_hash"
+        )
+        users, emails, hashes = set(self.users), set(self.emails), set(self.hashes)
+        for user_id, email, address_hash in rows:
+            users.update([user_id] if user_id else [])
+            emails.update([email.lower()] if email else [])
+            hashes.update([address_hash] if address_hash else [])
+        return Notifier(users, emails, hashes)
 
 
 def _next_step(
-    measures: QuerySet[MisuseMeasure], now: dt.datetime, days: int
-) -> tuple[str, dt.datetime]:
-    """(step, count items after this time): a suspension when a step lies within ``days``."""
+    measures: QuerySet[MisuseMeasure], now: dt.datetime, days: int, key: str
+) -> tuple[str, dt.datetime, set[object]]:
+    """(the next step, the start of the period, the items earlier steps in it used): a
+    suspension when the party's latest step lies within the period, else a warning."""
     window_start = now - dt.timedelta(days=days)
-    latest = measures.order_by("-created_at", "-pk").first()
-    since = window_start if latest is None else max(window_start, latest.created_at)
-    recent = latest is not None and latest.created_at > window_start
-    return (MisuseMeasure.Step.SUSPENSION if recent else MisuseMeasure.Step.WARNING), since
+    recent = list(measures.filter(created_at__gt=window_start).order_by("-created_at", "-pk"))
+    used = {item for measure in recent for item in measure.items.get(key, [])}
+    step = MisuseMeasure.Step.SUSPENSION if recent else MisuseMeasure.Step.WARNING
+    return step, window_start, used
 
 
 def poster_step_due(user: User, now: dt.datetime | None = None) -> tuple[str, list[int]] | None:
-    """(step, statement ids) when ``user``'s manifestly illegal items call for the next step,
-    else None."""
+    """(step, statement ids) when ``user``'s manifestly illegal items of the period that no
+    earlier step used reach the threshold, else None."""
     now = now or clock.now()
     policy = Policy.current()
     measures = MisuseMeasure.objects.filter(kind=MisuseMeasure.Kind.POSTER, user=user)
-    step, since = _next_step(measures, now, policy.days)
-    ids = list(
-        illegal_statements(user)
+    step, since, used = _next_step(measures, now, policy.days, "statements")
+    ids = [
+        pk
+        for pk in illegal_statements(user)
         .filter(created_at__gt=since, created_at__lte=now)
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)
-    )
+        if pk not in used
+    ]
     return (step, ids) if len(ids) >= policy.illegal_items else None
 
 
 def notifier_step_due(
     *, user: User | None, email: str, address_hash: str, now: dt.datetime | None = None
-) -> tuple[str, list[str]] | None:
-    """(step, notice references) when the notifier's manifestly unfounded notices call for
-    the next step, else None."""
+) -> tuple[str, list[str], Notifier] | None:
+    """(step, notice references, the notifier widened) when the notifier's manifestly
+    unfounded notices of the period that no earlier step used reach the threshold, else
+    None."""
     now = now or clock.now()
     policy = Policy.current()
-    measures = MisuseMeasure.objects.filter(
-        _measures_of_notifier(user=user, email=email, address_hash=address_hash)
+    window_start = now - dt.timedelta(days=policy.days)
+    unfounded = Notice.objects.filter(
+        outcome=Notice.Outcome.UNFOUNDED,
+        trusted_flagger__isnull=True,
+        decided_at__gt=window_start,
+        decided_at__lte=now,
     )
-    step, since = _next_step(measures, now, policy.days)
-    references = list(
-        Notice.objects.filter(
-            _notices_of_notifier(user=user, email=email, address_hash=address_hash),
-            outcome=Notice.Outcome.UNFOUNDED,
-            trusted_flagger__isnull=True,
-            decided_at__gt=since,
-            decided_at__lte=now,
-        )
+    notifier = Notifier.of(user=user, email=email, address_hash=address_hash).widened(unfounded)
+    measures = MisuseMeasure.objects.filter(notifier.measures())
+    step, _since, used = _next_step(measures, now, policy.days, "notices")
+    references = [
+        reference
+        for reference in unfounded.filter(notifier.notices())
         .order_by("decided_at", "pk")
         .values_list("reference", flat=True)
-    )
-    return (step, references) if len(references) >= policy.unfounded_notices else None
+        if reference not in used
+    ]
+    if len(references) < policy.unfounded_notices:
+        return None
+    return step, references, notifier
 
 
 def after_statement(statement: Statement) -> MisuseMeasure | None:
@@ -224,7 +251,12 @@ def after_unfounded_notice(notice: Notice) -> MisuseMeasure | None:
     due = notifier_step_due(user=user, email=email, address_hash=address_hash)
     if due is None:
         return None
-    step, references = due
+    step, references, notifier = due
+    # The measure names the notifier as fully as their notices do.
+    if user is None and len(notifier.users) == 1:
+        user = User.objects.filter(pk=next(iter(notifier.users))).first()
+    email = email or (user.email if user is not None else "") or min(notifier.emails, default="")
+    address_hash = address_hash or min(notifier.hashes, default="")
     policy = Policy.current()
     ends_at = (
         clock.now() + dt.timedelta(days=policy.suspension_days)
@@ -236,7 +268,7 @@ def after_unfounded_notice(notice: Notice) -> MisuseMeasure | None:
             kind=MisuseMeasure.Kind.NOTIFIER,
             step=step,
             user=user,
-            email=email or (user.email if user is not None else ""),
+            email=email,
             address_hash=address_hash,
             items={"notices": references},
             policy={**policy.as_dict(), "language": notice.language},
@@ -259,9 +291,10 @@ def notices_suspended_until(
     account = person(user)
     if account is None and not email and not address_hash:
         return None
+    notifier = Notifier.of(user=account, email=email, address_hash=address_hash)
     latest = (
         MisuseMeasure.objects.filter(
-            _measures_of_notifier(user=account, email=email.strip(), address_hash=address_hash),
+            notifier.measures(),
             step=MisuseMeasure.Step.SUSPENSION,
             ends_at__gt=clock.now(),
             starts_at__lte=clock.now(),

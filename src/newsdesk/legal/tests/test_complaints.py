@@ -119,9 +119,7 @@ def test_without_an_email_the_window_counts_from_the_statement(
     statement.save(update_fields=["sent_at", "created_at"])
     clock.set_now(dt.datetime(2026, 7, 31, 23, 0, tzinfo=VIENNA))
     assert do_file_complaint(statement, text="No.", acting_user=users["reader"])
-    assert rules.window_closes(statement.created_at) == dt.datetime(
-        2026, 8, 1, tzinfo=VIENNA
-    )
+    assert rules.window_closes(statement.created_at) == dt.datetime(2026, 8, 1, tzinfo=VIENNA)
 
 
 def test_a_notifier_counts_from_being_told_of_the_decision(
@@ -308,7 +306,9 @@ def test_a_notifiers_upheld_complaint_removes_the_comment_for_the_chosen_reason(
         decided_by=users["moderator"],
         token="tok-123",
     )
-    complaint = do_file_complaint(notice, text="It is an insult!", acting_user=None, token="tok-123")
+    complaint = do_file_complaint(
+        notice, text="It is an insult!", acting_user=None, token="tok-123"
+    )
     assert complaint.side == Complaint.Side.NOTIFIER
     assert complaint.complainant is None and complaint.complainant_email == "anon@example.org"
     with pytest.raises(ActionRefused) as refused:
