@@ -8,7 +8,8 @@ The policy (settings from the environment; the terms describe it to readers):
   ``DECISION_GROUND_ILLEGAL_CONTENT`` that were not reversed on a complaint;
 - ``NEWSDESK_LEGAL_MISUSE_UNFOUNDED_NOTICES`` (default 5): manifestly unfounded notices of
   one notifier (``Notice.outcome`` "unfounded"), recognised by account, e-mail address or
-  address hash, and by what their other unfounded notices of the period name; notices of trusted flaggers are left to Art. 22(6) and not counted;
+  address hash, and by what their other unfounded notices of the period name; notices of
+  trusted flaggers are left to Art. 22(6) and not counted;
 - ``NEWSDESK_LEGAL_MISUSE_DAYS`` (default 90): the period they are counted in;
 - ``NEWSDESK_LEGAL_MISUSE_SUSPENSION_DAYS`` (default 30): how long a suspension lasts;
 - ``NEWSDESK_LEGAL_MISUSE_REASON`` (default "illegal"): the moderation reason of a poster's
