@@ -378,3 +378,16 @@ NEWSDESK_MODERATION_CLASSIFIER = {"CLASS": _classifier_class, "OPTIONS": _classi
 # The legal channels (newsdesk.legal): parts the operator switches off (comma-separated names
 # from newsdesk/legal/parts.py, e.g. "transparency_database,misuse"); all run by default.
 NEWSDESK_LEGAL_OFF = env_list("NEWSDESK_LEGAL_OFF", [])
+# Misuse (DSA Art. 23, newsdesk/legal/misuse.py): this many manifestly illegal items of an
+# account, or manifestly unfounded notices of a notifier, within MISUSE_DAYS days lead to a
+# warning; as many again after it (the warning within MISUSE_DAYS days) to a suspension of
+# MISUSE_SUSPENSION_DAYS days. MISUSE_REASON: the moderation reason of an account's sanction.
+NEWSDESK_LEGAL_MISUSE_ILLEGAL_ITEMS = env_int("NEWSDESK_LEGAL_MISUSE_ILLEGAL_ITEMS", 3, minimum=1)
+NEWSDESK_LEGAL_MISUSE_UNFOUNDED_NOTICES = env_int(
+    "NEWSDESK_LEGAL_MISUSE_UNFOUNDED_NOTICES", 5, minimum=1
+)
+NEWSDESK_LEGAL_MISUSE_DAYS = env_int("NEWSDESK_LEGAL_MISUSE_DAYS", 90, minimum=1)
+NEWSDESK_LEGAL_MISUSE_SUSPENSION_DAYS = env_int(
+    "NEWSDESK_LEGAL_MISUSE_SUSPENSION_DAYS", 30, minimum=1
+)
+NEWSDESK_LEGAL_MISUSE_REASON = env_str("NEWSDESK_LEGAL_MISUSE_REASON", "illegal")

@@ -9,9 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from newsdesk.legal.models.notices import Notice
 from newsdesk.legal.models.statements import Statement
+from newsdesk.moderation.models import Reason
 
 
 class Complaint(models.Model):
+    """One internal complaint (Art. 20): who filed it (``side``; the account, or for a
+    notifier without one the e-mail address the notice gave), against what (a statement or a
+    notice's decision), their grounds, and the reasoned answer of the moderator who decided
+    it (never the one who took the original decision; see ``newsdesk.legal.complaints``)."""
+
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         UPHELD = "upheld", _("upheld: the decision is reversed")
@@ -62,6 +68,15 @@ class Complaint(models.Model):
         verbose_name=_("decided by"),
     )
     answer = models.TextField(_("reasoned answer"), blank=True)
+    # An upheld complaint of a notifier: the reason the reported comments were removed for.
+    removal_reason = models.ForeignKey(
+        Reason,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reason for the removal"),
+    )
 
     class Meta:
         ordering = ["filed_at"]

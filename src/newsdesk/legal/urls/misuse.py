@@ -1,7 +1,10 @@
 """URLs of the legal channels' misuse part."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-from newsdesk.legal.views.not_built import not_built  # noqa: F401
+from newsdesk.legal.views.misuse import misuse_page
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    # The moderators' page of warnings and suspensions (Art. 23).
+    path("misuse/", misuse_page, name="misuse"),
+]

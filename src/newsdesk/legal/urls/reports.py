@@ -1,7 +1,10 @@
 """URLs of the legal channels' reports part."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-from newsdesk.legal.views.not_built import not_built  # noqa: F401
+from newsdesk.legal.views.reports import report_page
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    # The transparency report (Art. 15/24): page, ?format=csv, ?format=json.
+    path("transparency-report/", report_page, name="transparency_report"),
+]
