@@ -26,10 +26,10 @@ suspension means notices they send until its end are not processed (the notice f
 ``notices_suspended_until``). Every step is audited (``legal.misuse_measure``) and listed on the
 moderators' page ``legal:misuse``.
 
-Where it runs: the statements part calls ``after_statement`` after it issued a statement of
-reasons, the notices part ``after_unfounded_notice`` after a notice was decided as manifestly
-unfounded. A poster's step is taken in the name of the moderator who decided the statement
-(a sanction needs one); after a statement the system issued alone no step is taken, and the
+Where it runs: ``newsdesk.legal.misuse_steps`` takes the steps, after each statement of
+reasons issued and each notice decided as manifestly unfounded (``legal.signals``). A
+poster's step is taken in the name of the moderator who decided the statement (a sanction
+needs one); after a statement the system issued alone no step is taken, and the
 next statement decided by a person takes it (the count still stands).
 """
 
@@ -42,13 +42,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
 
 from newsdesk.core import clock
 from newsdesk.core.actors import AnyUser, person
-from newsdesk.core.errors import ActionRefused
 from newsdesk.legal import parts
-from newsdesk.legal.actions.misuse import do_take_misuse_step
 from newsdesk.legal.models import MisuseMeasure, Notice, Statement
 from newsdesk.legal.tdb import DecisionGround
 
@@ -194,91 +191,6 @@ def notifier_step_due(
     if len(references) < policy.unfounded_notices:
         return None
     return step, references, notifier
-
-
-def after_statement(statement: Statement) -> MisuseMeasure | None:
-    """Call after a statement of reasons was issued (and committed): takes the poster's next
-    step when the policy calls for it. Returns the step taken, or None."""
-    if not parts.enabled("misuse"):
-        return None
-    if (
-        statement.user is None
-        or statement.sanction_id is not None
-        or statement.reversed_at is not None
-        or statement.decision_ground != DecisionGround.ILLEGAL_CONTENT
-    ):
-        return None
-    if statement.decided_by is None:
-        logger.info("statement %s decided by the system: no misuse step", statement.pk)
-        return None
-    due = poster_step_due(statement.user)
-    if due is None:
-        return None
-    step, ids = due
-    policy = Policy.current()
-    ends_at = (
-        clock.now() + dt.timedelta(days=policy.suspension_days)
-        if step == MisuseMeasure.Step.SUSPENSION
-        else None
-    )
-    note = _(
-        "Measure against misuse (Art. 23 DSA): %(count)d of your comments were removed as "
-        "manifestly illegal within %(days)d days."
-    ) % {"count": len(ids), "days": policy.days}
-    try:
-        return do_take_misuse_step(
-            kind=MisuseMeasure.Kind.POSTER,
-            step=step,
-            user=statement.user,
-            items={"statements": ids},
-            policy=policy.as_dict(),
-            ends_at=ends_at,
-            note=note,
-            acting_user=statement.decided_by,
-        )
-    except ActionRefused as refused:
-        logger.warning("misuse step for statement %s refused: %s", statement.pk, refused.code)
-        return None
-
-
-def after_unfounded_notice(notice: Notice) -> MisuseMeasure | None:
-    """Call after a notice was decided as manifestly unfounded (and committed): takes the
-    notifier's next step when the policy calls for it. Returns the step taken, or None."""
-    if not parts.enabled("misuse"):
-        return None
-    if notice.outcome != Notice.Outcome.UNFOUNDED or notice.trusted_flagger_id is not None:
-        return None
-    user, email, address_hash = notice.notifier, notice.notifier_email, notice.address_hash
-    due = notifier_step_due(user=user, email=email, address_hash=address_hash)
-    if due is None:
-        return None
-    step, references, notifier = due
-    # The measure names the notifier as fully as their notices do.
-    if user is None and len(notifier.users) == 1:
-        user = User.objects.filter(pk=next(iter(notifier.users))).first()
-    email = email or (user.email if user is not None else "") or min(notifier.emails, default="")
-    address_hash = address_hash or min(notifier.hashes, default="")
-    policy = Policy.current()
-    ends_at = (
-        clock.now() + dt.timedelta(days=policy.suspension_days)
-        if step == MisuseMeasure.Step.SUSPENSION
-        else None
-    )
-    try:
-        return do_take_misuse_step(
-            kind=MisuseMeasure.Kind.NOTIFIER,
-            step=step,
-            user=user,
-            email=email,
-            address_hash=address_hash,
-            items={"notices": references},
-            policy={**policy.as_dict(), "language": notice.language},
-            ends_at=ends_at,
-            acting_user=notice.decided_by,
-        )
-    except ActionRefused as refused:
-        logger.warning("misuse step for notice %s refused: %s", notice.reference, refused.code)
-        return None
 
 
 def notices_suspended_until(

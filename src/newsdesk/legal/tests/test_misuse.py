@@ -12,7 +12,7 @@ from django.core import mail
 from newsdesk.core import clock
 from newsdesk.core.audit import address_hash
 from newsdesk.core.models import AuditEvent, EventType
-from newsdesk.legal import misuse
+from newsdesk.legal import misuse, misuse_steps
 from newsdesk.legal.models import MisuseMeasure, Notice, TrustedFlagger
 from newsdesk.legal.tdb import DecisionGround
 from newsdesk.legal.tests.conftest import NOON
@@ -44,7 +44,7 @@ def illegal(users: dict[str, Any], **extra: Any) -> Any:
     statement = make_statement(
         users["reader"], decided_by=users["moderator"], ground=ILLEGAL, **extra
     )
-    return statement, misuse.after_statement(statement)
+    return statement, misuse_steps.after_statement(statement)
 
 
 def test_the_documented_defaults(settings: Any) -> None:
@@ -87,17 +87,17 @@ def test_what_does_not_count_for_an_account(users: dict[str, Any]) -> None:
     # Netiquette grounds, reversed statements, statements about the account itself, and
     # statements the system issued alone.
     assert (
-        misuse.after_statement(make_statement(users["reader"], decided_by=users["moderator"]))
+        misuse_steps.after_statement(make_statement(users["reader"], decided_by=users["moderator"]))
         is None
     )
     reversed_one = make_statement(
         users["reader"], decided_by=users["moderator"], ground=ILLEGAL, reversed_at=clock.now()
     )
-    assert misuse.after_statement(reversed_one) is None
+    assert misuse_steps.after_statement(reversed_one) is None
     _, step = illegal(users)
     assert step is None
     system = make_statement(users["reader"], decided_by=None, ground=ILLEGAL)
-    assert misuse.after_statement(system) is None
+    assert misuse_steps.after_statement(system) is None
     assert not MisuseMeasure.objects.exists()
 
 
@@ -123,7 +123,7 @@ def test_a_warning_older_than_the_period_leads_to_a_new_warning(users: dict[str,
 
 def unfounded(**values: Any) -> tuple[Notice, MisuseMeasure | None]:
     notice = make_notice(outcome=Notice.Outcome.UNFOUNDED, **values)
-    return notice, misuse.after_unfounded_notice(notice)
+    return notice, misuse_steps.after_unfounded_notice(notice)
 
 
 def test_a_notifier_is_warned_then_suspended_and_told_each_time(
