@@ -378,3 +378,17 @@ NEWSDESK_MODERATION_CLASSIFIER = {"CLASS": _classifier_class, "OPTIONS": _classi
 # The legal channels (newsdesk.legal): parts the operator switches off (comma-separated names
 # from newsdesk/legal/parts.py, e.g. "transparency_database,misuse"); all run by default.
 NEWSDESK_LEGAL_OFF = env_list("NEWSDESK_LEGAL_OFF", [])
+# Retention of the legal channels' records, in days, enforced once a day by the worker
+# (newsdesk/legal/retention.py says what each one removes). Records a legal hold covers stay.
+NEWSDESK_LEGAL_RETENTION_ADDRESS_DAYS = env_int(
+    "NEWSDESK_LEGAL_RETENTION_ADDRESS_DAYS", 180, minimum=1
+)
+NEWSDESK_LEGAL_RETENTION_NOTICE_DAYS = env_int(
+    "NEWSDESK_LEGAL_RETENTION_NOTICE_DAYS", 365, minimum=1
+)
+NEWSDESK_LEGAL_RETENTION_STATEMENT_DAYS = env_int(
+    "NEWSDESK_LEGAL_RETENTION_STATEMENT_DAYS", 1825, minimum=1
+)
+NEWSDESK_LEGAL_RETENTION_EVIDENCE_DAYS = env_int(
+    "NEWSDESK_LEGAL_RETENTION_EVIDENCE_DAYS", 365, minimum=1
+)

@@ -17,3 +17,11 @@ class LegalConfig(AppConfig):
 
         register_role_apps(MODERATOR, "legal")
         register_role_apps(ADMIN, "legal")
+
+        # Data rights, holds, retention and terms: erasure hooks, the settings page's
+        # links, the daily retention sweep, the posting guard for new terms.
+        from newsdesk.legal import data_rights, tasks, terms  # noqa: F401
+        from newsdesk.legal.views import data as data_views
+
+        data_rights.register()
+        data_views.register()

@@ -1,3 +1,7 @@
 """The legal channels in the back office, one module per part."""
 
-from newsdesk.legal.admin import notices  # noqa: F401
+from newsdesk.legal.admin import (  # noqa: F401
+    authorities,
+    notices,  # noqa: F401
+    terms,
+)
