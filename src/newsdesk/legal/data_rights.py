@@ -169,7 +169,11 @@ def collect_reader_data(user: User) -> dict[str, Any]:
             {
                 "id": complaint.pk,
                 "statement": complaint.statement.puid if complaint.statement else None,
-                "notice": complaint.notice.reference if complaint.notice else None,
+                "notice": (
+                    complaint.notice.reference
+                    if complaint.notice and complaint.complainant_id == user.pk
+                    else None
+                ),
                 "filed_by_you": complaint.complainant_id == user.pk,
                 # Someone else's complaint: its outcome, not their words.
                 "text": complaint.text if complaint.complainant_id == user.pk else None,

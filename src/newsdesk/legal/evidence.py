@@ -197,13 +197,15 @@ def _record(case: AuthorityCase) -> dict[str, Any]:
         events.extend(trail_of(case.account))
         events.extend(AuditEvent.objects.filter(actor=case.account))
     events.extend(trail_of(case))
-    unique = {event.pk: event for event in events}
     covers = Q(pk__in=[])
     if comment is not None:
         covers |= Q(comment=comment)
     if case.account_number is not None:
         covers |= Q(account_number=case.account_number)
     holds = LegalHold.objects.filter(covers)
+    for hold in holds:
+        events.extend(trail_of(hold))
+    unique = {event.pk: event for event in events}
     return {
         "moderation_case": (
             {
