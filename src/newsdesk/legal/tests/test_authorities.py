@@ -338,3 +338,23 @@ def test_the_pages_are_gone_when_the_part_is_off(
     assert client.get("/en/legal/authorities/").status_code == 404
     assert client.get(f"/en/legal/authorities/{case.pk}/").status_code == 404
     assert client.post(f"/en/legal/authorities/{case.pk}/evidence/").status_code == 404
+
+
+def test_sha256sum_checks_the_unpacked_package(
+    comment: Any, users: dict[str, Any], tmp_path: Any
+) -> None:
+    """The real tool accepts the SHA256SUMS file (`sha256sum -c` in the unpacked folder)."""
+    import shutil
+    import subprocess
+
+    tool = shutil.which("sha256sum")
+    if tool is None:
+        pytest.skip("no sha256sum here")
+    package = do_export_evidence(open_criminal(comment, users), acting_user=users["moderator"])
+    with zipfile.ZipFile(io.BytesIO(bytes(package.content))) as archive:
+        archive.extractall(tmp_path)
+    result = subprocess.run(  # noqa: S603 - a fixed tool on our own files
+        [tool, "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count(": OK") == 8
