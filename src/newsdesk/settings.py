@@ -391,3 +391,17 @@ NEWSDESK_LEGAL_MISUSE_SUSPENSION_DAYS = env_int(
     "NEWSDESK_LEGAL_MISUSE_SUSPENSION_DAYS", 30, minimum=1
 )
 NEWSDESK_LEGAL_MISUSE_REASON = env_str("NEWSDESK_LEGAL_MISUSE_REASON", "illegal")
+# Retention of the legal channels' records, in days, enforced once a day by the worker
+# (newsdesk/legal/retention.py says what each one removes). Records a legal hold covers stay.
+NEWSDESK_LEGAL_RETENTION_ADDRESS_DAYS = env_int(
+    "NEWSDESK_LEGAL_RETENTION_ADDRESS_DAYS", 180, minimum=1
+)
+NEWSDESK_LEGAL_RETENTION_NOTICE_DAYS = env_int(
+    "NEWSDESK_LEGAL_RETENTION_NOTICE_DAYS", 365, minimum=1
+)
+NEWSDESK_LEGAL_RETENTION_STATEMENT_DAYS = env_int(
+    "NEWSDESK_LEGAL_RETENTION_STATEMENT_DAYS", 1825, minimum=1
+)
+NEWSDESK_LEGAL_RETENTION_EVIDENCE_DAYS = env_int(
+    "NEWSDESK_LEGAL_RETENTION_EVIDENCE_DAYS", 365, minimum=1
+)

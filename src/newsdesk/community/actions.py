@@ -932,13 +932,30 @@ def check_display_name(raw: str, *, exclude_user: User | None = None) -> str:
     return name
 
 
+# Higher apps (legal) say what an account's deletion must keep. ``erasure_notes``:
+# callables(user) -> lines for the reader (what is kept, why, until when), shown before and
+# after deleting; ``erasure_hooks``: callables(user) run inside the deleting transaction before
+# anything is erased (legal copies the records a legal hold covers aside, restricted).
+erasure_notes: list[Callable[[User], list[str]]] = []
+erasure_hooks: list[Callable[[User], None]] = []
+
+
+def account_erasure_notes(user: User) -> list[str]:
+    """What deleting ``user``'s account would keep, and why (empty: everything goes)."""
+    return [line for notes in erasure_notes for line in notes(user)]
+
+
 def do_delete_account(user: User, *, acting_user: Actor) -> None:
-    """Delete an account: its comments' texts go too (replies to them stay)."""
+    """Delete an account: its comments' texts go too (replies to them stay). Records a legal
+    hold covers are kept aside by ``erasure_hooks`` first (``account_erasure_notes`` says
+    which)."""
     reader = _require_reader(acting_user)
     if user.pk != reader.pk:
         raise CommentRefused("not_owner", _("You can only delete your own account."), status=403)
     now = clock.now()
     with transaction.atomic():
+        for hook in erasure_hooks:
+            hook(user)
         comments = Comment.objects.filter(author=user)
         conversation_ids = list(comments.values_list("conversation_id", flat=True).distinct())
         for conversation_id in conversation_ids:

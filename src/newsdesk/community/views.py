@@ -339,6 +339,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return login_redirect(request)
     form = DeleteAccountForm(request.POST or None)
+    kept = actions.account_erasure_notes(request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid() and request.user.check_password(form.cleaned_data["password"]):
@@ -347,7 +348,11 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             actions.do_delete_account(user, acting_user=user)
             request.user = AnonymousUser()
             messages.success(request, _("Your account was deleted."))
+            for line in kept:
+                messages.info(request, line)
             return HttpResponseRedirect(reverse("newsroom:front"))
         form.add_error("password", _("That is not your password."))
         status = 400
-    return render(request, "community/delete_account.html", {"form": form}, status=status)
+    return render(
+        request, "community/delete_account.html", {"form": form, "kept": kept}, status=status
+    )

@@ -22,3 +22,11 @@ class LegalConfig(AppConfig):
         from newsdesk.moderation.signals import decision_made
 
         decision_made.connect(follow_moderation_decision, dispatch_uid="legal-notices")
+
+        # Data rights, holds, retention and terms: erasure hooks, the settings page's
+        # links, the daily retention sweep, the posting guard for new terms.
+        from newsdesk.legal import data_rights, tasks, terms  # noqa: F401
+        from newsdesk.legal.views import data as data_views
+
+        data_rights.register()
+        data_views.register()

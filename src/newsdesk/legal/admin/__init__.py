@@ -1,6 +1,8 @@
 """The legal channels in the back office, one module per part."""
 
-from newsdesk.legal.admin import (
-    complaints,  # noqa: F401
-    notices,  # noqa: F401
+from newsdesk.legal.admin import (  # noqa: F401
+    authorities,
+    complaints,
+    notices,
+    terms,
 )

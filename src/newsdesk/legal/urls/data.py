@@ -1,7 +1,11 @@
-"""URLs of the legal channels' data part."""
+"""URLs of the legal channels' data part: the reader's data, the legal team's holds."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-from newsdesk.legal.views.not_built import not_built  # noqa: F401
+from newsdesk.legal.views import data
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("my-data/", data.my_data, name="my_data"),
+    path("holds/", data.holds_page, name="holds"),
+    path("holds/<int:hold_id>/release/", data.release_hold, name="release_hold"),
+]

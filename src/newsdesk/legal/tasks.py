@@ -1,0 +1,37 @@
+"""The legal channels' background tasks: the daily retention run."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django_tasks import task
+
+from newsdesk.core.hooks import on_worker_sweep
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def enforce_retention() -> dict[str, int]:
+    """Run retention (``legal.retention.enforce_retention``) unless a run was recorded in
+    the last day or the ``data_rights`` part is off; returns the counts ({} when skipped)."""
+    from newsdesk.legal import parts
+    from newsdesk.legal.retention import enforce_retention as run
+    from newsdesk.legal.retention import retention_due
+
+    if not parts.enabled("data_rights") or not retention_due():
+        return {}
+    counts = run()
+    logger.info("retention: %s", counts)
+    return counts
+
+
+@on_worker_sweep
+def sweep() -> None:
+    """The worker's sweep: queue a retention run when one is due (at most once a day)."""
+    from newsdesk.legal import parts
+    from newsdesk.legal.retention import retention_due
+
+    if parts.enabled("data_rights") and retention_due():
+        transaction.on_commit(enforce_retention.enqueue)
