@@ -17,3 +17,7 @@ class LegalConfig(AppConfig):
 
         register_role_apps(MODERATOR, "legal")
         register_role_apps(ADMIN, "legal")
+
+        from newsdesk.legal import receivers
+
+        receivers.connect()
