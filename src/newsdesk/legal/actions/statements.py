@@ -39,11 +39,13 @@ def _require_moderator_or_system(acting_user: Actor) -> None:
 def _grounds(template: build.Template) -> dict[str, Any]:
     if template.illegal:
         return {
+            "category": template.category,
             "decision_ground": DecisionGround.ILLEGAL_CONTENT,
             "illegal_content_legal_ground": template.legal_ground,
             "illegal_content_explanation": template.explanation,
         }
     return {
+        "category": template.category,
         "decision_ground": DecisionGround.INCOMPATIBLE_CONTENT,
         "incompatible_content_ground": template.contractual_ground,
         "incompatible_content_explanation": template.explanation,

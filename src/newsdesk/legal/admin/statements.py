@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from newsdesk.legal.actions.statements import check_ground, do_save_ground
+from newsdesk.legal.actions.statements import GROUND_FIELDS, check_ground, do_save_ground
 from newsdesk.legal.models import Ground, Statement
 
 
@@ -31,7 +31,9 @@ class GroundForm(forms.ModelForm):  # type: ignore[type-arg]
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not self.errors:
-            check_ground(self.instance)  # an ActionRefused is a ValidationError
+            # The instance is filled in after clean(); check the values as sent. An
+            # ActionRefused is a ValidationError: the form shows its message.
+            check_ground(Ground(**{name: cleaned.get(name) for name in GROUND_FIELDS}))
         return cleaned
 
 
