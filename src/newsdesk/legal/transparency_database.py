@@ -199,6 +199,11 @@ def token() -> str:
     return (env_secret("NEWSDESK_LEGAL_TDB_TOKEN") or "").strip()
 
 
+def pause(seconds: float) -> None:
+    """Wait between attempts (tests replace it)."""
+    time.sleep(seconds)
+
+
 class SubmitError(Exception):
     """The database could not be reached or refused the whole call (a bad token, a batch
     that failed after every retry); statements not accepted keep ``tdb_submitted_at`` None."""
@@ -239,7 +244,8 @@ class Submitter:
     backoff: float = 1.0
     max_wait: float = 60.0
     timeout: float = 30.0
-    sleep: Callable[[float], None] = time.sleep
+    # How to wait between attempts (None: ``pause``, looked up when waiting).
+    sleep: Callable[[float], None] | None = None
     report: SubmitReport = field(default_factory=SubmitReport)
 
     def submit(self, statements: Sequence[Statement]) -> SubmitReport:
@@ -341,7 +347,7 @@ class Submitter:
                     wait = min(float(retry_after), self.max_wait)
             if attempt + 1 < self.attempts:
                 logger.info("transparency database: %s; again in %.1f s", last, wait)
-                self.sleep(wait)
+                (self.sleep or pause)(wait)
         raise SubmitError(f"{self.url}: {last} after {self.attempts} attempts")
 
 

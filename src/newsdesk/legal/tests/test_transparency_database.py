@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import json
+import socket
 import threading
 import uuid
 from collections.abc import Iterator
@@ -316,7 +317,7 @@ def configured(fake_database: tuple[FakeDatabase, str], monkeypatch: Any) -> Fak
     database, url = fake_database
     monkeypatch.setenv("NEWSDESK_LEGAL_TDB_URL", url)
     monkeypatch.setenv("NEWSDESK_LEGAL_TDB_TOKEN", FakeDatabase.TOKEN)
-    monkeypatch.setattr(tdb.Submitter, "sleep", staticmethod(lambda seconds: None))
+    monkeypatch.setattr(tdb, "pause", lambda seconds: None)
     return database
 
 
@@ -363,10 +364,13 @@ def test_retries_after_429_and_5xx(statements: list[Statement], configured: Fake
 def test_a_network_error_is_retried_then_given_up(
     statements: list[Statement], monkeypatch: Any
 ) -> None:
-    # Nothing listens on this port: every attempt fails to connect.
-    monkeypatch.setenv("NEWSDESK_LEGAL_TDB_URL", "http://127.0.0.1:9/api/v1/statements")
+    # Nothing listens on this port (taken and given back): every attempt fails to connect.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("NEWSDESK_LEGAL_TDB_URL", f"http://127.0.0.1:{port}/api/v1/statements")
     monkeypatch.setenv("NEWSDESK_LEGAL_TDB_TOKEN", FakeDatabase.TOKEN)
-    monkeypatch.setattr(tdb.Submitter, "sleep", staticmethod(lambda seconds: None))
+    monkeypatch.setattr(tdb, "pause", lambda seconds: None)
     with pytest.raises(CommandError, match="after 5 attempts") as ended:
         call_command("legal", "statements", "submit", stdout=StringIO(), stderr=StringIO())
     assert ended.value.returncode == 1
@@ -429,3 +433,14 @@ def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
 
     jsonschema.Draft202012Validator.check_schema(tdb.schema())
     assert tdb.schema()["properties"]["puid"]["pattern"] == "^[a-zA-Z0-9_-]+$"
+
+
+def test_the_newsdesk_command_exits_1_on_an_empty_range(db: Any, capsys: Any) -> None:
+    from newsdesk import cli
+
+    with pytest.raises(SystemExit) as ended:
+        cli.main(["newsdesk", "legal", "statements", "export", "--from", "2030-01-01"])
+    assert ended.value.code == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "no statements of reasons were issued from 2030-01-01 on" in captured.err
