@@ -507,3 +507,12 @@ def test_a_moderator_adjusts_the_explanation_in_the_reject_form(
     statement = Statement.objects.get(comment=comment)
     assert statement.moderator_note == "Calling someone an idiot is an insult."
     assert statement.incompatible_content_explanation == "The comment insults another reader."
+
+
+def test_no_templates_in_the_workspace_when_the_part_is_off(
+    comment: Comment, insult: Reason, client_for: Any, settings: Any
+) -> None:
+    settings.NEWSDESK_LEGAL_OFF = ["statements"]
+    page = client_for("moderator").get("/en/moderation/queues/all/").content.decode()
+    assert "Statement of reasons: ground and explanation per reason" not in page
+    assert f"/en/moderation/comments/{comment.pk}/reject/" in page  # the form is still there

@@ -444,3 +444,13 @@ def test_the_newsdesk_command_exits_1_on_an_empty_range(db: Any, capsys: Any) ->
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "no statements of reasons were issued from 2030-01-01 on" in captured.err
+
+
+def test_no_submission_when_the_part_is_off(
+    statements: list[Statement], configured: FakeDatabase, settings: Any
+) -> None:
+    settings.NEWSDESK_LEGAL_OFF = ["transparency_database"]
+    with pytest.raises(CommandError, match="switched off") as ended:
+        call_command("legal", "statements", "submit", stdout=StringIO())
+    assert ended.value.returncode == 2
+    assert configured.calls == [] and not Statement.objects.filter(tdb_submitted_at__isnull=False)
