@@ -30,3 +30,7 @@ class LegalConfig(AppConfig):
 
         data_rights.register()
         data_views.register()
+
+        from newsdesk.legal import receivers
+
+        receivers.connect()

@@ -2,7 +2,10 @@
 enumeration keys exactly as its API documentation spells them, labels for our screens.
 
 Source: https://transparency.dsa.ec.europa.eu/page/api-documentation (and the enumerations
-of its public repository digital-services-act/transparency-database).
+of its public repository digital-services-act/transparency-database). Checked against that
+repository's ``app/Models/Statement.php``, ``app/Http/Requests/StatementStoreRequest.php``
+and ``app/Services/EuropeanCountriesService.php`` (API v1 endpoints, schema of 1 July 2025):
+every key below is spelled as there.
 """
 
 from __future__ import annotations
@@ -131,3 +134,35 @@ class DecisionProvision(models.TextChoices):
         "DECISION_PROVISION_TOTAL_TERMINATION",
         _("Total termination of the provision of the service"),
     )
+
+
+class ContentType(models.TextChoices):
+    """``content_type`` (a list in the API; required)."""
+
+    APP = "CONTENT_TYPE_APP", _("App")
+    AUDIO = "CONTENT_TYPE_AUDIO", _("Audio")
+    IMAGE = "CONTENT_TYPE_IMAGE", _("Image")
+    PRODUCT = "CONTENT_TYPE_PRODUCT", _("Product")
+    SYNTHETIC_MEDIA = "CONTENT_TYPE_SYNTHETIC_MEDIA", _("Synthetic media")
+    TEXT = "CONTENT_TYPE_TEXT", _("Text")
+    VIDEO = "CONTENT_TYPE_VIDEO", _("Video")
+    OTHER = "CONTENT_TYPE_OTHER", _("Other")
+
+
+# ``automated_detection`` and ``incompatible_content_illegal`` are the strings "Yes" / "No".
+YES = "Yes"
+NO = "No"
+
+# ``territorial_scope``: the EU/EEA countries the API accepts (ISO 3166-1 alpha-2; Greece is
+# "GR" there, not "EL").
+EEA_COUNTRIES: tuple[str, ...] = (
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+    "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
+)  # fmt: skip
+
+# The field limits (characters) of the API.
+MAX_SHORT_TEXT = 500  # puid, *_ground, *_other, decision_ground_reference_url
+MAX_EXPLANATION = 2000  # illegal_content_explanation, incompatible_content_explanation
+MAX_FACTS = 5000  # decision_facts
+# How many statements one call of the multiple-statements endpoint takes.
+MAX_BATCH = 100

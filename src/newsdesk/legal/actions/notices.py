@@ -17,7 +17,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from newsdesk.community.models import Comment
@@ -26,8 +27,8 @@ from newsdesk.core.actors import Actor, person
 from newsdesk.core.audit import EventType, address_hash, record_event
 from newsdesk.core.errors import ActionRefused
 from newsdesk.core.roles import ADMIN, user_has_role
+from newsdesk.legal import misuse, parts, signals
 from newsdesk.legal import notices as domain
-from newsdesk.legal import parts
 from newsdesk.legal.models import Notice, NoticeItem, TrustedFlagger
 from newsdesk.legal.tdb import Category
 from newsdesk.moderation import actions as moderation
@@ -119,8 +120,8 @@ def do_submit_notice(
     Refusals: ``switched_off`` (404), ``unknown_category``, ``explanation_needed``,
     ``explanation_too_short``, ``explanation_too_long``, ``good_faith_needed``, ``bad_email``,
     ``location_needed``, ``too_many_items``, ``bad_location``, ``deleted``,
-    ``already_removed``, ``too_many`` (429, rate limits per address and per e-mail; trusted
-    flaggers' members are not limited)."""
+    ``already_removed``, ``notices_suspended`` (403, Art. 23), ``too_many`` (429, rate
+    limits per address and per e-mail; trusted flaggers' members are not limited)."""
     if not parts.enabled("notices"):
         raise _part_off()
     text, email = _clean_notice_input(
@@ -134,6 +135,20 @@ def do_submit_notice(
     flagger = domain.flagger_of(account)
     if flagger is None:
         domain.check_limits(address=address, email=email, now=time.time())
+    suspended_until = misuse.notices_suspended_until(
+        user=account, email=email, address_hash=address_hash(address)
+    )
+    if suspended_until is not None:
+        raise ActionRefused(
+            "notices_suspended",
+            _(
+                "Notices from you are not processed until %(until)s: you sent manifestly "
+                "unfounded notices repeatedly (Art. 23(2) DSA). You were told why by e-mail; "
+                "you may file a complaint against that decision."
+            )
+            % {"until": date_format(timezone.localtime(suspended_until), "SHORT_DATETIME_FORMAT")},
+            status=403,
+        )
     priority = domain.PRIORITY_TRUSTED if flagger is not None else domain.PRIORITY_DEFAULT
     now = clock.now()
     with transaction.atomic():
@@ -186,6 +201,7 @@ def do_submit_notice(
         )
         if email:
             transaction.on_commit(lambda: domain.send_notice_confirmation.enqueue(notice.pk))
+        transaction.on_commit(lambda: signals.notice_received.send(sender=Notice, notice=notice))
     return notice
 
 
@@ -241,6 +257,7 @@ def _decide(
     if notice.notifier_email:
         notice_id = notice.pk
         transaction.on_commit(lambda: domain.send_notice_decision.enqueue(notice_id))
+    transaction.on_commit(lambda: signals.notice_decided.send(sender=Notice, notice=notice))
 
 
 def _shown(comment: Comment | None) -> bool:

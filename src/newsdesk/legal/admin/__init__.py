@@ -4,5 +4,6 @@ from newsdesk.legal.admin import (  # noqa: F401
     authorities,
     complaints,
     notices,
+    statements,
     terms,
 )

@@ -86,6 +86,15 @@ class Statement(models.Model):
         related_name="statements",
         verbose_name=_("notice"),
     )
+    # The team's reason the moderator picked (its Ground gave the legal side below).
+    reason = models.ForeignKey(
+        Reason,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="legal_statements",
+        verbose_name=_("reason"),
+    )
     # The measure (Transparency Database keys; lists where the API takes lists).
     decision_visibility = models.JSONField(
         _("restriction of the content"), default=list, blank=True
@@ -111,6 +120,9 @@ class Statement(models.Model):
         _("why it breaks the netiquette"), blank=True
     )
     incompatible_content_illegal = models.BooleanField(_("also considered illegal"), null=True)
+    # The moderator's adjustment of the template's explanation for this decision: shown to the
+    # reader after the explanation, never exported (free text may name people).
+    moderator_note = models.TextField(_("moderator's addition"), blank=True)
     category = models.CharField(_("category"), max_length=80, choices=Category.choices)
     content_type = models.JSONField(_("content type"), default=list, blank=True)
     content_language = models.CharField(_("content language"), max_length=8, blank=True)

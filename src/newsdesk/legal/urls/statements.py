@@ -1,10 +1,10 @@
 """URLs of the legal channels' statements part."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-from newsdesk.legal.views.not_built import not_built  # noqa: F401
+from newsdesk.legal.views import statements
 
 urlpatterns: list[URLPattern] = [
     # A statement of reasons as its reader sees it.
-    path("statements/<int:statement_id>/", not_built, name="statement"),
+    path("statements/<int:statement_id>/", statements.statement_page, name="statement"),
 ]
