@@ -27,6 +27,7 @@ RESERVED_SECTION_SLUGS = frozenset(
         "api",
         "accounts",
         "community",
+        "legal",
         "editions",
         "moderation",
         "search",
