@@ -140,13 +140,24 @@ elif _cache_url.startswith(("redis://", "rediss://")):
 else:
     raise ConfigError(f"CACHE_URL={_cache_url!r}: use locmem://, dummy:// or redis://host:port/db")
 
-# Background work through the tasks API (django-tasks backport of Django 6's django.tasks).
+# Background work through the tasks API (django-tasks backport of Django 6's django.tasks):
+# the embedded database backend by default; NEWSDESK_TASKS_BACKEND=rq puts the tasks on Redis
+# (REDIS_URL) through django-tasks-rq. Queues: newsdesk.core.queues (translation apart).
 _task_backends = {
     "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "dummy": "django_tasks.backends.dummy.DummyBackend",
 }
-TASKS = {"default": {"BACKEND": env_class("NEWSDESK_TASK_BACKEND", "database", _task_backends)}}
+NEWSDESK_TASK_QUEUES = ["default", "translation"]  # newsdesk.core.queues.ALL
+_task_backend = env_class("NEWSDESK_TASKS_BACKEND", "database", _task_backends)
+TASKS = {"default": {"BACKEND": _task_backend, "QUEUES": NEWSDESK_TASK_QUEUES}}
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+if _task_backend == _task_backends["rq"]:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+# django-rq's queues (used only with the rq backend): one per task queue, all on REDIS_URL.
+# A job may run for an hour (a long article on a CPU); the scheduler holds run_after tasks.
+RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in NEWSDESK_TASK_QUEUES}
 # A task marked running for longer than this belonged to a worker that was killed: a running
 # worker queues it again (checked at its start and every minute; newsdesk worker --stale-after).
 NEWSDESK_TASK_STALE_SECONDS = env_int("NEWSDESK_TASK_STALE_SECONDS", 600, minimum=30)
