@@ -109,9 +109,7 @@ def test_rq_workers_run_each_queue_and_publish_a_scheduled_article_once(rq, tmp_
     ]
     try:
         wait_for(
-            lambda: Edition.objects.filter(
-                article=article, state=Edition.State.PUBLISHED
-            ).exists(),
+            lambda: Edition.objects.filter(article=article, state=Edition.State.PUBLISHED).exists(),
             120,
         )
     finally:
