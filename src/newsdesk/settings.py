@@ -111,6 +111,26 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DATABASES = {"default": _db}
+# PostgreSQL read replicas (comma-separated URLs): reader pages and APIs read from them,
+# writes and a writing client's next reads stay on the primary (newsdesk.core.db_router).
+NEWSDESK_DB_REPLICAS: list[str] = []
+for _number, _replica_url in enumerate(env_list("DATABASE_REPLICA_URLS", []), 1):
+    try:
+        _replica = dj_database_url.parse(_replica_url, conn_max_age=_db["CONN_MAX_AGE"])
+    except (ValueError, KeyError) as exc:
+        raise ConfigError(
+            f"DATABASE_REPLICA_URLS: {_replica_url!r} cannot be used: {exc}"
+        ) from None
+    _replica["TEST"] = {"MIRROR": "default"}  # tests read the primary's test database
+    DATABASES[f"replica{_number}"] = _replica
+    NEWSDESK_DB_REPLICAS.append(f"replica{_number}")
+# How long a client that wrote keeps reading from the primary (the replicas' lag, with room).
+NEWSDESK_DB_PRIMARY_AFTER_WRITE_SECONDS = env_int(
+    "NEWSDESK_DB_PRIMARY_AFTER_WRITE_SECONDS", 5, minimum=0
+)
+DATABASE_ROUTERS = ["newsdesk.core.db_router.ReplicaRouter"] if NEWSDESK_DB_REPLICAS else []
+if NEWSDESK_DB_REPLICAS:
+    MIDDLEWARE.insert(1, "newsdesk.core.db_router.ReplicaMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: local memory by default, except the login and sign-up throttles, which all server
