@@ -111,6 +111,26 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DATABASES = {"default": _db}
+# PostgreSQL read replicas (comma-separated URLs): reader pages and APIs read from them,
+# writes and a writing client's next reads stay on the primary (newsdesk.core.db_router).
+NEWSDESK_DB_REPLICAS: list[str] = []
+for _number, _replica_url in enumerate(env_list("DATABASE_REPLICA_URLS", []), 1):
+    try:
+        _replica = dj_database_url.parse(_replica_url, conn_max_age=_db["CONN_MAX_AGE"])
+    except (ValueError, KeyError) as exc:
+        raise ConfigError(
+            f"DATABASE_REPLICA_URLS: {_replica_url!r} cannot be used: {exc}"
+        ) from None
+    _replica["TEST"] = {"MIRROR": "default"}  # tests read the primary's test database
+    DATABASES[f"replica{_number}"] = _replica
+    NEWSDESK_DB_REPLICAS.append(f"replica{_number}")
+# How long a client that wrote keeps reading from the primary (the replicas' lag, with room).
+NEWSDESK_DB_PRIMARY_AFTER_WRITE_SECONDS = env_int(
+    "NEWSDESK_DB_PRIMARY_AFTER_WRITE_SECONDS", 5, minimum=0
+)
+DATABASE_ROUTERS = ["newsdesk.core.db_router.ReplicaRouter"] if NEWSDESK_DB_REPLICAS else []
+if NEWSDESK_DB_REPLICAS:
+    MIDDLEWARE.insert(1, "newsdesk.core.db_router.ReplicaMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: local memory by default, except the login and sign-up throttles, which all server
@@ -140,13 +160,24 @@ elif _cache_url.startswith(("redis://", "rediss://")):
 else:
     raise ConfigError(f"CACHE_URL={_cache_url!r}: use locmem://, dummy:// or redis://host:port/db")
 
-# Background work through the tasks API (django-tasks backport of Django 6's django.tasks).
+# Background work through the tasks API (django-tasks backport of Django 6's django.tasks):
+# the embedded database backend by default; NEWSDESK_TASKS_BACKEND=rq puts the tasks on Redis
+# (REDIS_URL) through django-tasks-rq. Queues: newsdesk.core.queues (translation apart).
 _task_backends = {
     "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "dummy": "django_tasks.backends.dummy.DummyBackend",
 }
-TASKS = {"default": {"BACKEND": env_class("NEWSDESK_TASK_BACKEND", "database", _task_backends)}}
+NEWSDESK_TASK_QUEUES = ["default", "translation"]  # newsdesk.core.queues.ALL
+_task_backend = env_class("NEWSDESK_TASKS_BACKEND", "database", _task_backends)
+TASKS = {"default": {"BACKEND": _task_backend, "QUEUES": NEWSDESK_TASK_QUEUES}}
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+if _task_backend == _task_backends["rq"]:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+# django-rq's queues (used only with the rq backend): one per task queue, all on REDIS_URL.
+# A job may run for an hour (a long article on a CPU); the scheduler holds run_after tasks.
+RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in NEWSDESK_TASK_QUEUES}
 # A task marked running for longer than this belonged to a worker that was killed: a running
 # worker queues it again (checked at its start and every minute; newsdesk worker --stale-after).
 NEWSDESK_TASK_STALE_SECONDS = env_int("NEWSDESK_TASK_STALE_SECONDS", 600, minimum=30)

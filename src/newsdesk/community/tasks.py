@@ -10,10 +10,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from newsdesk.core import queues
+
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task(queue_name=queues.DEFAULT)
 def notify_reply(comment_id: int) -> bool:
     """Tell the author of the comment replied to (if they want to know). True when sent."""
     from newsdesk.community.models import Comment

@@ -21,7 +21,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from newsdesk.core import clock
+from newsdesk.core import clock, queues
 from newsdesk.editions.models import Edition, EditionSegment, review_first
 from newsdesk.editions.source import fingerprint, source_fields, target_languages
 from newsdesk.newsroom import page_cache
@@ -455,7 +455,7 @@ def to_placeholders(segment: EditionSegment, text: str) -> str:
     return "".join(out)
 
 
-@task()
+@task(queue_name=queues.TRANSLATION)
 def translate_edition(edition_id: int) -> str:
     """The worker's task for one edition: translate it (if still wanted) and publish it."""
     outcome = run_translation(edition_id)

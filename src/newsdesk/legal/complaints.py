@@ -39,7 +39,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from newsdesk.core import clock
+from newsdesk.core import clock, queues
 from newsdesk.core.actors import AnyUser
 from newsdesk.core.errors import ActionRefused
 from newsdesk.legal.models import Complaint, Notice, Statement
@@ -265,7 +265,7 @@ def _complaint(complaint_id: int) -> Complaint | None:
     )
 
 
-@task()
+@task(queue_name=queues.DEFAULT)
 def confirm_complaint(complaint_id: int) -> bool:
     """E-mail the complainant that their complaint arrived. True when sent."""
     complaint = _complaint(complaint_id)
@@ -284,7 +284,7 @@ def confirm_complaint(complaint_id: int) -> bool:
     )
 
 
-@task()
+@task(queue_name=queues.DEFAULT)
 def send_complaint_answers(complaint_id: int) -> int:
     """E-mail the reasoned answer to a decided complaint: to the complainant and to the other
     side where there is one. Returns how many e-mails went out."""

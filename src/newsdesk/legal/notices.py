@@ -28,7 +28,7 @@ from django_tasks import task
 
 from newsdesk.community.actions import can_moderate
 from newsdesk.community.models import Comment, Conversation
-from newsdesk.core import clock, counters
+from newsdesk.core import clock, counters, queues
 from newsdesk.core.actors import AnyUser, person
 from newsdesk.core.errors import ActionRefused
 from newsdesk.legal import parts
@@ -364,7 +364,7 @@ def _send(template: str, notice: Notice, context: dict[str, object]) -> bool:
     return True
 
 
-@task()
+@task(queue_name=queues.DEFAULT)
 def send_notice_confirmation(notice_id: int) -> bool:
     """E-mail the notifier that the notice arrived: its reference and what happens next.
     True when sent (False: no such notice, or no e-mail address)."""
@@ -374,7 +374,7 @@ def send_notice_confirmation(notice_id: int) -> bool:
     return _send("received", notice, {})
 
 
-@task()
+@task(queue_name=queues.DEFAULT)
 def send_notice_decision(notice_id: int) -> bool:
     """E-mail the notifier the decision (Art. 16(5)): the outcome and its explanation,
     whether automated means were used, and the redress options (internal complaint,

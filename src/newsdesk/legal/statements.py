@@ -49,7 +49,7 @@ from django_tasks import task
 
 from newsdesk.community.actions import can_moderate
 from newsdesk.community.models import Comment
-from newsdesk.core import clock
+from newsdesk.core import clock, queues
 from newsdesk.core.actors import AnyUser
 from newsdesk.legal.models import Ground, NoticeItem, Statement
 from newsdesk.legal.tdb import (
@@ -358,7 +358,7 @@ def page_context(statement: Statement) -> dict[str, Any]:
 # --- telling the reader -----------------------------------------------------------------
 
 
-@task()
+@task(queue_name=queues.DEFAULT)
 def send_statement(statement_id: int) -> bool:
     """E-mail the statement of reasons to the affected reader in the statement's language
     and note when (``sent_at``). True when sent; False when the statement is gone, already

@@ -7,12 +7,13 @@ import logging
 from django.db import transaction
 from django_tasks import task
 
+from newsdesk.core import queues
 from newsdesk.core.hooks import on_worker_sweep
 
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task(queue_name=queues.DEFAULT)
 def enforce_retention() -> dict[str, int]:
     """Run retention (``legal.retention.enforce_retention``) unless a run was recorded in
     the last day or the ``data_rights`` part is off; returns the counts ({} when skipped)."""

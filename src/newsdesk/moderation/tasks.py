@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from newsdesk.core import queues
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,7 +27,7 @@ def _send(template: str, recipient: object, language: str, context: dict[str, ob
     return True
 
 
-@task()
+@task(queue_name=queues.DEFAULT)
 def tell_about_decision(case_id: int) -> bool:
     """E-mail the author of a removed comment: what was removed, why, and what they can do.
     True when sent."""
@@ -49,7 +51,7 @@ def tell_about_decision(case_id: int) -> bool:
     return sent
 
 
-@task()
+@task(queue_name=queues.DEFAULT)
 def tell_about_sanction(sanction_id: int) -> bool:
     """E-mail a reader about a sanction on their account. True when sent."""
     from newsdesk.moderation.models import Sanction

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from newsdesk.core import clock
+from newsdesk.core import clock, queues
 from newsdesk.core.actors import Actor, person
 from newsdesk.core.audit import EventType, record_event
 from newsdesk.core.errors import ActionRefused
@@ -246,7 +246,7 @@ def publish_due(now: dt.datetime | None = None) -> list[Article]:
     return published
 
 
-@task()
+@task(queue_name=queues.DEFAULT)
 def publish_due_articles() -> list[int]:
     """The worker's task: publish what is due; returns the published articles' ids."""
     published = publish_due()

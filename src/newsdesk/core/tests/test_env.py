@@ -89,7 +89,7 @@ def _load_settings(extra: dict[str, str]) -> subprocess.CompletedProcess:
     [
         ({}, "SECRET_KEY (or SECRET_KEY_FILE) must be set"),
         ({"SECRET_KEY": "x", "CACHE_URL": "memcached://x"}, "CACHE_URL='memcached://x'"),
-        ({"SECRET_KEY": "x", "TASK_BACKEND": "celery"}, "TASK_BACKEND='celery'"),
+        ({"SECRET_KEY": "x", "TASK_BACKEND": "celery"}, "NEWSDESK_TASKS_BACKEND='celery'"),
         ({"SECRET_KEY": "x", "LANGUAGE_CODE": "fr"}, "LANGUAGE_CODE='fr' must be one of"),
         ({"SECRET_KEY": "x", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL='nosuchdb://x'"),
     ],

@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from newsdesk.core import clock
+from newsdesk.core import clock, queues
 from newsdesk.core.actors import Actor, person
 from newsdesk.core.audit import EventType, record_event
 from newsdesk.core.errors import ActionRefused
@@ -123,7 +123,7 @@ def do_take_misuse_step(
     return measure
 
 
-@task()
+@task(queue_name=queues.DEFAULT)
 def tell_notifier_of_measure(measure_id: int) -> bool:
     """E-mail a notifier the statement of reasons for a warning or a suspension of the
     processing of their notices (Art. 23(2), 17). True when sent (and ``told_at`` set)."""

@@ -10,19 +10,30 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
+from newsdesk.core import queues
 from newsdesk.core.hooks import run_worker_startup_hooks, run_worker_sweep_hooks
+from newsdesk.core.periodic import claim_period, worker_name
 
 logger = logging.getLogger(__name__)
 
 
+def uses_rq() -> bool:
+    """Whether the tasks go through RQ on Redis (NEWSDESK_TASKS_BACKEND=rq)."""
+    return "django_tasks_rq" in settings.TASKS["default"]["BACKEND"]
+
+
 def requeue_interrupted(stale_after: float) -> int:
-    """Tasks marked running for longer than ``stale_after`` seconds belonged to a worker
-    that was killed (django-tasks' database backend would leave them running forever): they
-    are queued again. Returns how many."""
+    """Tasks whose worker was killed are queued again. Returns how many.
+
+    Database backend: tasks marked running for longer than ``stale_after`` seconds
+    (django-tasks' database backend would leave them running forever). RQ: jobs RQ found
+    abandoned (their worker stopped sending heartbeats) and moved to the failed jobs."""
+    if uses_rq():
+        return _requeue_abandoned_rq_jobs()
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
@@ -31,6 +42,25 @@ def requeue_interrupted(stale_after: float) -> int:
     cutoff = timezone.now() - dt.timedelta(seconds=stale_after)
     stale = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
     count = stale.update(status=TaskResultStatus.READY, started_at=None)
+    if count:
+        logger.warning("re-queued %d task(s) a stopped worker had left running", count)
+    return count
+
+
+def _requeue_abandoned_rq_jobs() -> int:
+    import django_rq
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    count = 0
+    for name in settings.TASKS["default"].get("QUEUES", ["default"]):
+        queue = django_rq.get_queue(name)
+        StartedJobRegistry(queue=queue).cleanup()  # moves the abandoned ones to the failed
+        failed = FailedJobRegistry(queue=queue)
+        for job_id in failed.get_job_ids():
+            job = queue.fetch_job(job_id)
+            if job is not None and "AbandonedJobError" in (job.exc_info or ""):
+                failed.requeue(job_id)
+                count += 1
     if count:
         logger.warning("re-queued %d task(s) a stopped worker had left running", count)
     return count
@@ -63,28 +93,58 @@ def purge_shared_cache() -> int:
         return cursor.rowcount
 
 
+def sweep(stale_after: float) -> None:
+    """One periodic sweep: tasks a killed worker left running, the apps' sweep hooks (e.g.
+    editions whose killed worker's claim has expired, retention) and expired cache rows."""
+    requeue_interrupted(stale_after)
+    run_worker_sweep_hooks()
+    purge_shared_cache()
+
+
 def housekeeping(stale_after: float, stop: threading.Event, pause: float | None = None) -> None:
-    """While the worker runs: tasks a killed worker left running (a worker restarted at once
-    finds them too young at its start), the apps' sweep hooks (e.g. editions whose killed
-    worker's claim has expired since) and expired throttle entries, now and then."""
-    pause = min(60.0, stale_after / 2) if pause is None else pause
-    while not stop.wait(pause):
+    """While the worker runs: one sweep per period of ``pause`` seconds (default: a minute,
+    at most half of ``stale_after``) across all workers. Every worker looks four times a
+    period; the first to claim the period (``core.periodic.claim_period``) sweeps."""
+    period = min(60.0, stale_after / 2) if pause is None else pause
+    while not stop.wait(period / 4):
         try:
-            requeue_interrupted(stale_after)
-            run_worker_sweep_hooks()
-            purge_shared_cache()
+            number = claim_period("worker-sweep", period)
+            if number is not None:
+                logger.info("worker sweep: period %d by %s", number, worker_name())
+                sweep(stale_after)
         except Exception:  # noqa: BLE001 - housekeeping must never stop the worker
             logger.exception("worker housekeeping failed")
         finally:
             connection.close()
 
 
+def queue_names(requested: list[str] | None) -> list[str]:
+    """The queues a worker serves: those asked for (``--queue``, repeatable), else all of
+    them, the default queue first. Raises CommandError for a queue that does not exist."""
+    known = list(settings.TASKS["default"].get("QUEUES", queues.ALL))
+    unknown = sorted(set(requested or []) - set(known))
+    if unknown:
+        raise CommandError(f"no such queue: {', '.join(unknown)} (queues: {', '.join(known)})")
+    return list(dict.fromkeys(requested)) if requested else known
+
+
 class Command(BaseCommand):
-    help = "Process background tasks until stopped (wraps django-tasks' db_worker)."
+    help = (
+        "Process background tasks until stopped (django-tasks' db_worker, or an RQ worker "
+        "with NEWSDESK_TASKS_BACKEND=rq)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls.")
+        parser.add_argument(
+            "--queue",
+            action="append",
+            dest="queues",
+            metavar="NAME",
+            help="Work on this queue only (repeatable: --queue default --queue translation); "
+            f"default: all ({', '.join(queues.ALL)}).",
+        )
         parser.add_argument(
             "--stale-after",
             type=_stale_seconds,
@@ -93,24 +153,44 @@ class Command(BaseCommand):
             "worker that was killed; checked at start and every minute (default: %(default)s, "
             f"at least {MINIMUM_STALE_SECONDS}).",
         )
+        parser.add_argument(
+            "--sweep-every",
+            type=float,
+            default=None,
+            help="Seconds between the periodic sweeps, one per period across all workers "
+            "(default: a minute, at most half of --stale-after).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        names = queue_names(options["queues"])
+        if options["sweep_every"] is not None and options["sweep_every"] <= 0:
+            raise CommandError("--sweep-every must be positive")
         requeued = requeue_interrupted(options["stale_after"])
         if requeued:
             self.stdout.write(f"Queued again {requeued} task(s) a stopped worker had left running.")
         purge_shared_cache()
         run_worker_startup_hooks()
-        worker_args = ["--interval", str(options["interval"]), "--queue-name", "*"]
+        connection.close()  # RQ forks a process per job: no connection may cross the fork
         if options["batch"]:
-            worker_args.append("--batch")
-            call_command("db_worker", *worker_args, "--no-startup-delay")
+            self._work(names, options, batch=True)
             return
         stop = threading.Event()
         helper = threading.Thread(
-            target=housekeeping, args=(options["stale_after"], stop), daemon=True
+            target=housekeeping,
+            args=(options["stale_after"], stop, options["sweep_every"]),
+            daemon=True,
         )
         helper.start()
         try:
-            call_command("db_worker", *worker_args, "--no-startup-delay")
+            self._work(names, options, batch=False)
         finally:
             stop.set()
+
+    def _work(self, names: list[str], options: dict[str, Any], *, batch: bool) -> None:
+        if uses_rq():
+            rq_args = [*names, "--job-class", "django_tasks_rq.Job", "--with-scheduler"]
+            call_command("rqworker", *rq_args, *(["--burst"] if batch else []))
+            return
+        worker_args = ["--interval", str(options["interval"]), "--no-startup-delay"]
+        worker_args += ["--queue-name", "*" if options["queues"] is None else ",".join(names)]
+        call_command("db_worker", *worker_args, *(["--batch"] if batch else []))

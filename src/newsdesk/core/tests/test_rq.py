@@ -1,0 +1,135 @@
+"""NEWSDESK_TASKS_BACKEND=rq: tasks on Redis through django-tasks-rq, in their named queues,
+run by real ``newsdesk worker`` processes; sweeps and scheduled publishing once across them.
+
+The tests use Redis database 14 or 15 (core.tests.processes.redis_test_url) and flush only it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from django.utils import timezone
+
+from newsdesk.core.tests.processes import (
+    needs_postgres,
+    needs_redis,
+    redis_test_url,
+    start_worker,
+    stop,
+    wait_for,
+)
+from newsdesk.core.tests.test_worker_queues import run_two_workers_and_count_sweeps
+
+pytestmark = needs_redis
+
+RQ_ENV = {"NEWSDESK_TASKS_BACKEND": "rq"}
+
+
+@pytest.fixture
+def rq(settings) -> Iterator[object]:
+    """This process enqueues to RQ on the tests' Redis database, emptied before and after."""
+    import django_rq
+
+    url = redis_test_url()
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "translation"]}
+    }
+    settings.RQ_QUEUES = {name: {"URL": url} for name in ("default", "translation")}
+    connection = django_rq.get_connection("default")
+    connection.flushdb()
+    yield django_rq
+    connection.flushdb()
+
+
+def test_the_setting_switches_the_backend(monkeypatch):
+    """One variable: NEWSDESK_TASKS_BACKEND=rq (the former NEWSDESK_TASK_BACKEND still read)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import django\ndjango.setup()\nfrom django.conf import settings\n"
+        "print(settings.TASKS['default']['BACKEND'], 'django_rq' in settings.INSTALLED_APPS,"
+        " settings.RQ_QUEUES['translation']['URL'])"
+    )
+    for name in ("NEWSDESK_TASKS_BACKEND", "NEWSDESK_TASK_BACKEND"):
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "newsdesk.settings_test",
+            name: "rq",
+            "REDIS_URL": "redis://127.0.0.1:6379/9",
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        assert done.stdout.split() == [
+            "django_tasks_rq.RQBackend",
+            "True",
+            "redis://127.0.0.1:6379/9",
+        ]
+
+
+def test_tasks_go_to_their_named_queues(rq):
+    from newsdesk.editions.workflow import translate_edition
+    from newsdesk.newsroom.actions import publish_due_articles
+
+    translation = translate_edition.enqueue(42)
+    other = publish_due_articles.enqueue()
+    assert rq.get_queue("translation").job_ids == [translation.id]
+    assert rq.get_queue("default").job_ids == [other.id]
+    later = publish_due_articles.using(run_after=timezone.now() + dt.timedelta(hours=1)).enqueue()
+    from rq.registry import ScheduledJobRegistry
+
+    assert ScheduledJobRegistry(queue=rq.get_queue("default")).get_job_ids() == [later.id]
+
+
+@needs_postgres
+@pytest.mark.timeout(240)
+@pytest.mark.django_db(transaction=True)
+def test_rq_workers_run_each_queue_and_publish_a_scheduled_article_once(rq, tmp_path):
+    """A translation worker translates the edition; a default worker publishes the scheduled
+    article at its time, exactly once although two workers with schedulers run."""
+    from newsdesk.core.models import AuditEvent, EventType
+    from newsdesk.editions.models import Edition
+    from newsdesk.editions.tests.conftest import CLEAN
+    from newsdesk.newsroom import actions
+    from newsdesk.newsroom.testing import make_article
+
+    env = {**RQ_ENV, "REDIS_URL": redis_test_url(), "NEWSDESK_MT_ENGINE": "dummy"}
+    article = make_article(headline="Die Stadt hat ein Haus", publish=False, **CLEAN)
+    actions.do_schedule_article(
+        article, when=timezone.now() + dt.timedelta(seconds=8), acting_user=None
+    )
+    assert rq.get_queue("default").count == 0  # scheduled, not queued yet
+    workers = [
+        start_worker(tmp_path / "default1.log", "--queue", "default", **env),
+        start_worker(tmp_path / "default2.log", "--queue", "default", **env),
+        start_worker(tmp_path / "translation.log", "--queue", "translation", **env),
+    ]
+    try:
+        wait_for(
+            lambda: Edition.objects.filter(article=article, state=Edition.State.PUBLISHED).exists(),
+            120,
+        )
+    finally:
+        for worker in workers:
+            stop(worker)
+    article.refresh_from_db()
+    assert article.is_published
+    published = AuditEvent.objects.filter(
+        event_type=EventType.ARTICLE_PUBLISHED, target_id=str(article.pk)
+    )
+    assert published.count() == 1
+    edition = Edition.objects.get(article=article)
+    assert edition.content["headline"] == "The City has a House"
+    logs = {log.name: log.read_text() for log in tmp_path.glob("*.log")}
+    assert "translate_edition" in logs["translation.log"]
+    assert "translate_edition" not in logs["default1.log"] + logs["default2.log"]
+
+
+@needs_postgres
+@pytest.mark.timeout(180)
+@pytest.mark.django_db(transaction=True)
+def test_two_rq_workers_sweep_once_per_period(rq, tmp_path):
+    run_two_workers_and_count_sweeps(tmp_path, 6, REDIS_URL=redis_test_url(), **RQ_ENV)
