@@ -313,6 +313,11 @@ def render_section(
             context["csrf_token"] = get_token(request)
             context["display_name"] = actions.profile_for(user).display_name
         if conversation is not None:
+            # Which of the shared thread's comments get "Edit" (the script shows "Delete"
+            # beside every comment of this reader's profile).
+            context["editable"] = " ".join(
+                str(pk) for pk in actions.editable_comment_ids(conversation.pk, user)
+            )
             context["own_pending"] = list(
                 Comment.objects.filter(
                     conversation=conversation,
@@ -325,7 +330,13 @@ def render_section(
         context["post_url"] = reverse("community:post", kwargs={"conversation_id": conversation.pk})
     elif article is not None:
         context["post_url"] = reverse("community:post_article", kwargs={"article_id": article.pk})
-    context["login_url"] = (
-        reverse("account_login") + "?" + urlencode({"next": request.get_full_path()})
-    )
+    if embedded and conversation is not None:
+        # The frame is the same for everyone; its script asks who is reading (where the
+        # browser sends this site's cookies into the frame at all).
+        context["reader_url"] = (
+            reverse("community_api:reader") + "?" + urlencode({"conversation": conversation.pk})
+        )
+    back = urlencode({"next": request.get_full_path()})
+    context["login_url"] = reverse("account_login") + "?" + back
+    context["signup_url"] = reverse("account_signup") + "?" + back
     return render_to_string("community/_section.html", context)
