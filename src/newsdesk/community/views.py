@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
@@ -164,7 +165,10 @@ def thread_fragment(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = get_object_or_404(Conversation, pk=conversation_id)
     sort = rendering.parse_sort(request.GET.get("csort"))
     page = rendering.parse_page(request.GET.get("cpage"))
-    return HttpResponse(rendering.thread_html(conversation, sort, page))
+    language = get_language() or settings.LANGUAGE_CODE
+    return HttpResponse(
+        rendering.thread_html(conversation, sort, page, rendering.report_address(language))
+    )
 
 
 @require_GET
@@ -205,6 +209,9 @@ def comment_page(request: HttpRequest, comment_id: int) -> HttpResponse:
             "replies": replies,
             "conversation": comment.conversation,
             "can_edit": actions.can_edit(comment, user),
+            "report_base": rendering.report_link_base(
+                rendering.report_address(get_language() or settings.LANGUAGE_CODE)
+            ),
             "is_author": user.is_authenticated and comment.author_id == user.pk,
             "revisions": list(comment.revisions.all())
             if actions.may_read_text(comment, user)
