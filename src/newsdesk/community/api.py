@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.db import connection
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
@@ -137,7 +138,10 @@ def counts(request: HttpRequest) -> HttpResponse:
         )
     )
     by_url = dict(
-        Conversation.objects.filter(url__in=list(normalised)).values_list("url", "comment_count")
+        Conversation.objects.filter(url__in=list(normalised))
+        # A merged conversation's address counts its target's comments.
+        .annotate(count=Coalesce("merged_into__comment_count", "comment_count"))
+        .values_list("url", "count")
     )
     return JsonResponse(
         {

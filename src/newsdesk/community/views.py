@@ -49,6 +49,13 @@ def article_section_html(request: HttpRequest, article_id: int) -> str:
     return rendering.render_section(request, conversation=conversation, article=original)
 
 
+def _current(conversation: Conversation) -> Conversation:
+    """The conversation itself, or the one it was merged into."""
+    current = actions.current_conversation(conversation)
+    assert current is not None
+    return current
+
+
 def _thread_url(conversation: Conversation, comment: Comment | None = None) -> str:
     url = conversation.get_absolute_url()
     if comment is None:
@@ -133,7 +140,7 @@ def post_to_article(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @require_POST
 def post_to_conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    conversation = get_object_or_404(Conversation, pk=conversation_id)
+    conversation = _current(get_object_or_404(Conversation, pk=conversation_id))
     return _post(request, conversation, request.path)
 
 
@@ -143,8 +150,8 @@ def conversation_page(request: HttpRequest, conversation_id: int) -> HttpRespons
     conversation = get_object_or_404(
         Conversation.objects.select_related("article"), pk=conversation_id
     )
-    if conversation.article_id is not None:
-        return HttpResponseRedirect(conversation.get_absolute_url())
+    if conversation.article_id is not None or conversation.merged_into_id is not None:
+        return HttpResponseRedirect(_current(conversation).get_absolute_url())
     section = rendering.render_section(request, conversation=conversation)
     return render(
         request,
@@ -162,7 +169,7 @@ def conversation_page(request: HttpRequest, conversation_id: int) -> HttpRespons
 @require_GET
 def thread_fragment(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """One page of a thread as an HTML fragment ("load more")."""
-    conversation = get_object_or_404(Conversation, pk=conversation_id)
+    conversation = _current(get_object_or_404(Conversation, pk=conversation_id))
     sort = rendering.parse_sort(request.GET.get("csort"))
     page = rendering.parse_page(request.GET.get("cpage"))
     language = get_language() or settings.LANGUAGE_CODE
