@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "newsdesk.moderation",
     "allauth",
     "allauth.account",
+    "django_prose_editor",  # the back office's rich-text editor (static files only)
 ]
 
 MIDDLEWARE = [
