@@ -65,11 +65,29 @@
     var me = section.dataset.user;
     if (!me || !/^[0-9]+$/.test(me) || section.classList.contains("community--permalink")) { return; }
     var editable = (section.dataset.editable || "").split(" ");
-    root.querySelectorAll(".comment[data-author='" + me + "'] > article .comment__own").forEach(
-      function (own) {
-        own.hidden = false;
-        var edit = own.querySelector(".comment__edit");
-        if (edit && editable.indexOf(edit.dataset.edit) >= 0) { edit.hidden = false; }
+    root.querySelectorAll(".comment[data-author='" + me + "'] > article > .comment__actions").forEach(
+      function (actions) {
+        if (actions.querySelector(".comment__own")) { return; }
+        var id = actions.closest(".comment").id.replace("c-", "");
+        var own = document.createElement("span");
+        own.className = "comment__own";
+        if (editable.indexOf(id) >= 0) {
+          var edit = document.createElement("button");
+          edit.type = "button";
+          edit.className = "comment__edit";
+          edit.dataset.edit = id;
+          edit.textContent = section.dataset.labelEdit;
+          own.append(edit, " ");
+        }
+        var remove = document.createElement("span");
+        remove.className = "comment__delete";
+        remove.dataset.delete = id;
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = section.dataset.labelDelete;
+        remove.append(button);
+        own.append(remove);
+        actions.append(own);
       });
   }
   function callApi(section, method, id, body) {
@@ -104,7 +122,7 @@
     var error = form.querySelector(".comment__edit-error");
     function close() { form.remove(); text.hidden = false; link.focus(); }
     form.querySelector(".comment__edit-cancel").addEventListener("click", close);
-    // Clicks, not the form's submit: the widget's frame is sandboxed without forms.
+    // A click, not the form's submit: the widget's frame is sandboxed without forms.
     form.querySelector("[type=submit]").addEventListener("click", function (event) {
       event.preventDefault();
       if (!area.reportValidity()) { return; }
@@ -130,6 +148,7 @@
   }
   function askToDelete(section, form) {
     // Asked in the page, not with confirm(): the widget's sandboxed frame has no dialogs.
+    // (Buttons, not forms: the frame is sandboxed without forms, too.)
     if (form.querySelector(".comment__confirm")) { return; }
     var ask = document.createElement("span");
     ask.className = "comment__confirm";
@@ -175,7 +194,7 @@
     });
     section.addEventListener("click", function (event) {
       var button = event.target.closest && event.target.closest(".comment__delete[data-delete] > button");
-      if (button) { event.preventDefault(); askToDelete(section, button.form); }
+      if (button) { event.preventDefault(); askToDelete(section, button.parentElement); }
     });
     if (section.dataset.reader && !section.dataset.user) {
       fetch(section.dataset.reader, { credentials: "same-origin", headers: { "Accept": "application/json" } })
