@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "newsdesk.legal",
     "allauth",
     "allauth.account",
+    "django_prose_editor",  # the back office's rich-text editor (static files only)
 ]
 
 MIDDLEWARE = [

@@ -34,7 +34,10 @@ def test_published_article_gets_an_english_edition(live_server, page, users, set
     page.fill("#id_kicker", "Stadt")
     page.fill("#id_headline", "Der Bürgermeister sagte heute")
     page.fill("#id_lead", "Die Stadt hat ein Budget.")
-    page.fill("#id_blocks-0-text", "Der Gemeinderat hat das Budget beschlossen.")
+    # The paragraph is written in the rich-text editor that replaces its textarea.
+    page.locator(".prose-editor:has(#id_blocks-0-text) .ProseMirror").fill(
+        "Der Gemeinderat hat das Budget beschlossen."
+    )
     page.locator("input[name=_publish]").click()
     page.wait_for_url("**/change/")
 

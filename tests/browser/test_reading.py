@@ -77,7 +77,10 @@ def test_editor_writes_and_publishes_in_the_back_office(live_server, page, users
     page.fill("#id_kicker", "Staatsbesuch")
     page.fill("#id_headline", "Präsidentin in Wien eingetroffen")
     page.fill("#id_lead", "Zwei Tage, drei Abkommen.")
-    page.fill("#id_blocks-0-text", "Der Besuch beginnt mit militärischen Ehren.")
+    # The paragraph is written in the rich-text editor that replaces its textarea.
+    page.locator(".prose-editor:has(#id_blocks-0-text) .ProseMirror").fill(
+        "Der Besuch beginnt mit militärischen Ehren."
+    )
     shot(page, "backoffice-add")
     page.locator("input[name=_publish]").click()
     page.wait_for_url("**/change/")

@@ -296,14 +296,142 @@ def conversation_for_url(url: str, *, title: str = "", create: bool = True) -> C
             "origin_not_allowed", _("Comments are not enabled for pages on this site."), status=403
         )
     if not create:
-        return Conversation.objects.filter(url=normalised).first()
+        return current_conversation(Conversation.objects.filter(url=normalised).first())
     try:
         conversation, _created = Conversation.objects.get_or_create(
             url=normalised, defaults={"title": title.strip()[:200]}
         )
     except IntegrityError:  # created by a concurrent request
         conversation = Conversation.objects.get(url=normalised)
-    return conversation
+    return current_conversation(conversation)
+
+
+def current_conversation(conversation: Conversation | None) -> Conversation | None:
+    """Where the conversation lives now: the one it was merged into, or itself (merges never
+    chain: merging a target moves its sources along)."""
+    if conversation is None or conversation.merged_into_id is None:
+        return conversation
+    return Conversation.objects.select_related("article").get(pk=conversation.merged_into_id)
+
+
+def find_conversation(reference: str) -> Conversation:
+    """The conversation named by an operator: its id, or a page address (normalised as the
+    widget's are; an article's page address names the article's conversation). Refuses
+    ``not_found`` (404)."""
+    reference = reference.strip()
+    found: Conversation | None = None
+    if reference.isascii() and reference.isdigit():
+        found = Conversation.objects.filter(pk=int(reference)).first()
+    else:
+        try:
+            normalised = normalise_url(reference)
+        except CommentRefused:
+            normalised = ""
+        if normalised:
+            found = Conversation.objects.filter(url=normalised).first()
+        if found is None:
+            found = _article_conversation_at(reference)
+    if found is None:
+        raise CommentRefused(
+            "not_found",
+            _("No conversation with the id or address %(ref)s.") % {"ref": reference},
+            status=404,
+        )
+    return found
+
+
+def _article_conversation_at(address: str) -> Conversation | None:
+    """The conversation of the article whose page is at ``address`` (this site's)."""
+    from django.urls import Resolver404, resolve
+
+    path = urlsplit(address).path
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if match.url_name != "article":
+        return None
+    article = Article.objects.filter(
+        section__slug=match.kwargs.get("section"), slug=match.kwargs.get("slug")
+    ).first()
+    if article is None:
+        return None
+    return Conversation.objects.filter(article_id=original_article(article).pk).first()
+
+
+def do_merge_conversations(
+    source: Conversation, *, into: Conversation, acting_user: Actor
+) -> Conversation:
+    """Staff merge two conversations of one page (e.g. addresses that differ only in what
+    normalisation could not know): every comment of ``source`` (replies, votes, revisions and
+    moderation cases hang on the comments and come along) moves to ``into``, the comment
+    counts follow, both threads' caches are bumped, and ``source`` stays as a forwarding
+    row: its address (and id) lead to ``into`` from then on, so later posts and reads land
+    there. Conversations of earlier merges into ``source`` forward to ``into`` too. One audit
+    row (``conversation.merged``) on ``source``.
+
+    Conversations have no language of their own (one thread serves every edition; each
+    comment keeps its language), so merging across languages is allowed. An article's
+    conversation may receive a merge but not be merged away: it belongs to its article and
+    every edition of it.
+
+    Returns ``into``. Refusals: ``forbidden`` (403, not staff with
+    ``community.change_conversation``), ``same_conversation`` (400), ``article_conversation``
+    (409, ``source`` is an article's), ``already_merged`` (409, ``source`` was merged
+    before), ``merged_target`` (409, ``into`` itself was merged away)."""
+    actor = person(acting_user)
+    if actor is None or not actor.is_active or not actor.has_perm("community.change_conversation"):
+        raise CommentRefused(
+            "forbidden", _("Only staff who manage conversations can merge them."), status=403
+        )
+    if source.pk == into.pk:
+        raise CommentRefused("same_conversation", _("A conversation cannot be merged into itself."))
+    with write_lock(), transaction.atomic():
+        locked = {
+            row.pk: row
+            for row in Conversation.objects.select_for_update().filter(pk__in=[source.pk, into.pk])
+        }
+        source_row, into_row = locked[source.pk], locked[into.pk]
+        if source_row.article_id is not None:
+            raise CommentRefused(
+                "article_conversation",
+                _("An article's conversation belongs to the article; merge others into it."),
+                status=409,
+            )
+        if source_row.merged_into_id is not None:
+            raise CommentRefused(
+                "already_merged", _("This conversation was already merged."), status=409
+            )
+        if into_row.merged_into_id is not None:
+            raise CommentRefused(
+                "merged_target",
+                _("The target was itself merged into another conversation; merge into that."),
+                status=409,
+            )
+        moved = Comment.objects.filter(conversation_id=source_row.pk).update(
+            conversation_id=into_row.pk
+        )
+        forwarded = list(
+            Conversation.objects.filter(merged_into_id=source_row.pk).values_list("pk", flat=True)
+        )
+        Conversation.objects.filter(pk__in=forwarded).update(merged_into_id=into_row.pk)
+        count = source_row.comment_count
+        source_row.merged_into = into_row
+        source_row.comment_count = 0
+        source_row.save(update_fields=["merged_into", "comment_count"])
+        _bump(source_row.pk)
+        _bump(into_row.pk, count)
+        record_event(
+            EventType.CONVERSATIONS_MERGED,
+            actor=acting_user,
+            target=source_row,
+            old={"conversation": source_row.pk, "url": source_row.url, "comments": moved},
+            new={"merged_into": into_row.pk, "forwarded": [source_row.pk, *forwarded]},
+        )
+    source.merged_into_id = into_row.pk
+    source.comment_count = 0
+    into.refresh_from_db()
+    return into
 
 
 def profile_for(user: User) -> Profile:
@@ -604,6 +732,26 @@ def can_edit(comment: Comment, user: AnyUser) -> bool:
         and comment.author_id == user.pk
         and not comment.is_deleted
         and clock.now() < edit_deadline(comment)
+    )
+
+
+def editable_comment_ids(conversation_id: int, user: AnyUser) -> list[int]:
+    """The ids of ``user``'s comments in the conversation they may still edit (their own, not
+    deleted or removed, inside the edit window), oldest first; empty for anonymous readers.
+    One indexed query (the pages' script shows "Edit" beside exactly these)."""
+    if not user.is_authenticated:
+        return []
+    since = clock.now() - dt.timedelta(seconds=settings.COMMUNITY_EDIT_WINDOW_SECONDS)
+    return list(
+        Comment.objects.filter(
+            author_id=user.pk,
+            created_at__gt=since,
+            conversation_id=conversation_id,
+            deleted_at__isnull=True,
+        )
+        .exclude(status=Comment.Status.REJECTED)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)
     )
 
 

@@ -10,8 +10,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -59,8 +61,59 @@ class ConversationAdmin(admin.ModelAdmin):
     readonly_fields = ["comment_count"]
     list_select_related = ["article"]
 
+    actions = ["merge_conversations"]
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deleting a conversation would delete every comment in it
+
+    @admin.action(
+        description=gettext_lazy("Merge the selected conversations into one"),
+        permissions=["change"],
+    )
+    def merge_conversations(
+        self, request: HttpRequest, queryset: QuerySet[Conversation]
+    ) -> TemplateResponse | None:
+        """First a page to choose the conversation the others go into, then the merges
+        (community.actions.do_merge_conversations, one audit row each)."""
+        chosen = list(queryset.select_related("article").order_by("pk"))
+        into_value = request.POST.get("into", "")
+        into = next((item for item in chosen if str(item.pk) == into_value), None)
+        if request.POST.get("confirmed") and into is not None:
+            merged = 0
+            for source in chosen:
+                if source.pk == into.pk:
+                    continue
+                try:
+                    actions.do_merge_conversations(source, into=into, acting_user=request.user)
+                except actions.CommentRefused as refused:
+                    self.message_user(request, f"{source}: {refused.message}", messages.ERROR)
+                else:
+                    merged += 1
+            if merged:
+                self.message_user(
+                    request,
+                    _("%(count)d conversation(s) merged into “%(into)s”.")
+                    % {"count": merged, "into": into},
+                    messages.SUCCESS,
+                )
+            return None
+        if len(chosen) < 2:
+            self.message_user(
+                request, _("Select at least two conversations to merge."), messages.WARNING
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/community/conversation/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge conversations"),
+                "opts": self.model._meta,
+                "conversations": chosen,
+                "suggested": next((item for item in chosen if item.article_id), chosen[0]),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 class RevisionInline(admin.TabularInline):

@@ -12,7 +12,9 @@ from functools import wraps
 from typing import Any
 
 from django.db import connection
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -136,7 +138,10 @@ def counts(request: HttpRequest) -> HttpResponse:
         )
     )
     by_url = dict(
-        Conversation.objects.filter(url__in=list(normalised)).values_list("url", "comment_count")
+        Conversation.objects.filter(url__in=list(normalised))
+        # A merged conversation's address counts its target's comments.
+        .annotate(count=Coalesce("merged_into__comment_count", "comment_count"))
+        .values_list("url", "count")
     )
     return JsonResponse(
         {
@@ -184,9 +189,14 @@ def _json_body(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
-def _comment_json(comment: Comment, status: int = 200) -> JsonResponse:
+def _comment_json(comment: Comment, status: int = 200, *, with_text: bool = False) -> JsonResponse:
+    """The comment as readers see it; ``with_text`` adds the text as written (for its
+    author, to edit it in place)."""
     comment = Comment.objects.select_related("author__community_profile").get(pk=comment.pk)
-    return JsonResponse(rendering.comment_dict(comment, {}), status=status)
+    data = rendering.comment_dict(comment, {})
+    if with_text and not comment.is_deleted:
+        data["text"] = comment.text
+    return JsonResponse(data, status=status)
 
 
 def _new_comment_json(comment: Comment, author: Any) -> JsonResponse:
@@ -238,6 +248,10 @@ def comments(request: HttpRequest) -> HttpResponse:
     return _new_comment_json(comment, request.user)
 
 
+def _is_author(request: HttpRequest, comment: Comment) -> bool:
+    return bool(request.user.is_authenticated and comment.author_id == request.user.pk)
+
+
 @refusals
 @allow_methods("GET", "PATCH", "DELETE")
 def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
@@ -247,7 +261,7 @@ def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
     if request.method == "GET":
         if not actions.may_see(comment, request.user):
             raise actions.CommentRefused("not_found", _("No such comment."), status=404)
-        return _comment_json(comment)
+        return _comment_json(comment, with_text=_is_author(request, comment))
     if request.method == "DELETE":
         actions.do_delete_comment(comment, acting_user=request.user)
         return HttpResponse(status=204)
@@ -256,7 +270,7 @@ def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
     if not isinstance(text_value, str):
         raise actions.CommentRefused("empty", _("Write something before you send your comment."))
     actions.do_edit_comment(comment, text_value=text_value, acting_user=request.user)
-    return _comment_json(comment)
+    return _comment_json(comment, with_text=True)
 
 
 @refusals
@@ -279,6 +293,32 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
             "your_vote": value,
         }
     )
+
+
+@refusals
+@allow_methods("GET", "HEAD")
+def reader(request: HttpRequest) -> HttpResponse:
+    """Who is reading, for the scripts of this site's pages and of the widget's frame (which
+    is the same for everyone): ``{"profile": ID or null, "editable": [comment ids],
+    "csrf_token": str or null}``; ``editable`` lists the reader's comments in
+    ``?conversation=ID`` still inside the edit window. Never readable by other origins (no
+    CORS), and anonymous where the browser withholds this site's cookies from the frame."""
+    user = request.user
+    if not user.is_authenticated:
+        return JsonResponse({"profile": None, "editable": [], "csrf_token": None})
+    conversation_value = request.GET.get("conversation")
+    editable: list[int] = []
+    if conversation_value is not None:
+        editable = actions.editable_comment_ids(_int(conversation_value, "conversation"), user)
+    response = JsonResponse(
+        {
+            "profile": actions.profile_for(user).pk,
+            "editable": editable,
+            "csrf_token": get_token(request),
+        }
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @cors

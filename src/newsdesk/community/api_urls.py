@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/community/comments", api.comments, name="comments"),
     path("api/community/comments/<int:comment_id>", api.comment_detail, name="comment"),
     path("api/community/comments/<int:comment_id>/vote", api.vote, name="vote"),
+    path("api/community/reader", api.reader, name="reader"),
     path("api/community/openapi.json", api.openapi, name="openapi"),
     path("community/embed.js", embed.embed_js, name="embed_js"),
     path("community/embed/", embed.embed_frame, name="embed_frame"),

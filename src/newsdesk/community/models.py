@@ -99,6 +99,17 @@ class Conversation(models.Model):
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
     # Bumped by every change to the thread: rendered threads are cached under it.
     version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Set when an operator merged this conversation into another (do_merge_conversations):
+    # its comments moved there, and its address (and id) lead there from then on.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="merged_sources",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

@@ -77,6 +77,10 @@ def schema(server: str) -> dict[str, Any]:
         },
         "language": {"type": "string"},
         "html": {"type": "string", "description": "Escaped text, links clickable"},
+        "text": {
+            "type": "string",
+            "description": "The text as written: only for its author (reading or editing it)",
+        },
         "created_at": {"type": "string", "format": "date-time"},
         "edited_at": {"type": ["string", "null"], "format": "date-time"},
         "deleted": {"type": "boolean", "description": "Withdrawn by its author"},
@@ -225,6 +229,20 @@ def schema(server: str) -> dict[str, Any]:
                     "responses": {"204": {"description": "Deleted"}, **_ERRORS},
                 },
             },
+            "/api/community/reader": {
+                "get": {
+                    "summary": "Who is reading (this site's pages and the widget's frame only)",
+                    "description": (
+                        "Not readable by other origins. For a logged-in reader: the public "
+                        "profile id, the ids of their comments in the conversation still "
+                        "inside the edit window, and the CSRF token for writing."
+                    ),
+                    "parameters": [
+                        {"name": "conversation", "in": "query", "schema": {"type": "integer"}}
+                    ],
+                    "responses": {"200": _json(_ref("Reader"), "The reader"), **_ERRORS},
+                }
+            },
             "/api/community/comments/{id}/vote": {
                 "post": {
                     "summary": "Vote +1 or -1, change the vote, or take it back with 0",
@@ -279,6 +297,15 @@ def schema(server: str) -> dict[str, Any]:
                         "reason": {"enum": ["open", "schedule", "closed", "expired", "archive"]},
                         "next_open": {"type": ["string", "null"], "format": "date-time"},
                         "message": {"type": "string"},
+                    },
+                },
+                "Reader": {
+                    "type": "object",
+                    "required": ["profile", "editable", "csrf_token"],
+                    "properties": {
+                        "profile": {"type": ["integer", "null"]},
+                        "editable": {"type": "array", "items": {"type": "integer"}},
+                        "csrf_token": {"type": ["string", "null"]},
                     },
                 },
                 "Error": {

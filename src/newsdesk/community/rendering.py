@@ -7,6 +7,7 @@ which every change bumps in the database, so no process ever serves a stale thre
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from newsdesk.community import actions, hours
 from newsdesk.community.forms import CommentForm
 from newsdesk.community.models import Comment, Conversation, Notice
+from newsdesk.core import hooks
 
 SORTS = {
     "best": ("-score", "-created_at", "-id"),
@@ -185,9 +187,15 @@ def thread_json(conversation: Conversation | None, sort: str, page: int) -> byte
     return body
 
 
-def thread_html(conversation: Conversation | None, sort: str, page: int) -> str:
-    """The page as an HTML fragment, the same for every reader (no per-user content)."""
+def thread_html(
+    conversation: Conversation | None, sort: str, page: int, report_url: str = ""
+) -> str:
+    """The page as an HTML fragment, the same for every reader (no per-user content); with
+    a "Report" link beside every visible comment where ``report_url`` (report_address()) is
+    not empty. Cached per thread version, language and reporting address."""
     key = _cache_key("html", conversation, sort, page)
+    if report_url:
+        key += ":" + hashlib.sha256(report_url.encode()).hexdigest()[:16]
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -197,6 +205,7 @@ def thread_html(conversation: Conversation | None, sort: str, page: int) -> str:
         {
             "data": data,
             "max_depth": settings.COMMUNITY_MAX_DEPTH,
+            "report_base": report_link_base(report_url),
             "next_page": page + 1,
             "fragment_url": reverse(
                 "community:fragment", kwargs={"conversation_id": data.conversation_id}
@@ -258,6 +267,32 @@ def notice_for(language: str) -> Notice | None:
     return notice
 
 
+def report_address(language: str, notice: Notice | None = None) -> str:
+    """Where readers of ``language`` report a comment (the notice-and-action channel): the
+    page an app provides through ``core.hooks.provides_report_page``, else the notice's
+    ``report_url``, else "" (then no report link at all). Only paths of this site and
+    http(s) addresses count."""
+    provided = hooks.report_page_url(language)
+    if provided and _usable_address(provided):
+        return provided
+    found = notice if notice is not None else notice_for(language)
+    fallback = found.report_url if found is not None else ""
+    return fallback if _usable_address(fallback) else ""
+
+
+def _usable_address(url: str) -> bool:
+    return (url.startswith("/") and not url.startswith("//")) or url.startswith(
+        ("https://", "http://")
+    )
+
+
+def report_link_base(address: str) -> str:
+    """The address with its ``comment=`` parameter open: append a comment's id."""
+    if not address:
+        return ""
+    return address + ("&" if "?" in address else "?") + "comment="
+
+
 _PLACEHOLDER = re.compile(r"\{(message|site)\}")
 
 
@@ -289,15 +324,18 @@ def render_section(
     page = parse_page(request.GET.get("cpage"))
     state = hours.opening_state(conversation, article=article)
     user = request.user
-    notice = notice_for(get_language() or settings.LANGUAGE_CODE)
+    language = get_language() or settings.LANGUAGE_CODE
+    notice = notice_for(language)
+    report_url = report_address(language, notice)
     context: dict[str, Any] = {
         "conversation": conversation,
         "article": article,
         "state": state,
         "sort": sort,
         "sorts": [("best", "best"), ("newest", "newest"), ("oldest", "oldest")],
-        "thread": thread_html(conversation, sort, page),
+        "thread": thread_html(conversation, sort, page, report_url),
         "notice": notice,
+        "report_url": report_url,
         "closed_message": closed_message(state, notice),
         "user": user,
         "embedded": embedded,
@@ -313,6 +351,11 @@ def render_section(
             context["csrf_token"] = get_token(request)
             context["display_name"] = actions.profile_for(user).display_name
         if conversation is not None:
+            # Which of the shared thread's comments get "Edit" (the script shows "Delete"
+            # beside every comment of this reader's profile).
+            context["editable"] = " ".join(
+                str(pk) for pk in actions.editable_comment_ids(conversation.pk, user)
+            )
             context["own_pending"] = list(
                 Comment.objects.filter(
                     conversation=conversation,
@@ -325,7 +368,13 @@ def render_section(
         context["post_url"] = reverse("community:post", kwargs={"conversation_id": conversation.pk})
     elif article is not None:
         context["post_url"] = reverse("community:post_article", kwargs={"article_id": article.pk})
-    context["login_url"] = (
-        reverse("account_login") + "?" + urlencode({"next": request.get_full_path()})
-    )
+    if embedded and conversation is not None:
+        # The frame is the same for everyone; its script asks who is reading (where the
+        # browser sends this site's cookies into the frame at all).
+        context["reader_url"] = (
+            reverse("community_api:reader") + "?" + urlencode({"conversation": conversation.pk})
+        )
+    back = urlencode({"next": request.get_full_path()})
+    context["login_url"] = reverse("account_login") + "?" + back
+    context["signup_url"] = reverse("account_signup") + "?" + back
     return render_to_string("community/_section.html", context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
@@ -46,6 +47,13 @@ def article_section_html(request: HttpRequest, article_id: int) -> str:
     original = actions.original_article(article)
     conversation = Conversation.objects.filter(article_id=original.pk).first()
     return rendering.render_section(request, conversation=conversation, article=original)
+
+
+def _current(conversation: Conversation) -> Conversation:
+    """The conversation itself, or the one it was merged into."""
+    current = actions.current_conversation(conversation)
+    assert current is not None
+    return current
 
 
 def _thread_url(conversation: Conversation, comment: Comment | None = None) -> str:
@@ -132,7 +140,7 @@ def post_to_article(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @require_POST
 def post_to_conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    conversation = get_object_or_404(Conversation, pk=conversation_id)
+    conversation = _current(get_object_or_404(Conversation, pk=conversation_id))
     return _post(request, conversation, request.path)
 
 
@@ -142,8 +150,8 @@ def conversation_page(request: HttpRequest, conversation_id: int) -> HttpRespons
     conversation = get_object_or_404(
         Conversation.objects.select_related("article"), pk=conversation_id
     )
-    if conversation.article_id is not None:
-        return HttpResponseRedirect(conversation.get_absolute_url())
+    if conversation.article_id is not None or conversation.merged_into_id is not None:
+        return HttpResponseRedirect(_current(conversation).get_absolute_url())
     section = rendering.render_section(request, conversation=conversation)
     return render(
         request,
@@ -161,10 +169,13 @@ def conversation_page(request: HttpRequest, conversation_id: int) -> HttpRespons
 @require_GET
 def thread_fragment(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """One page of a thread as an HTML fragment ("load more")."""
-    conversation = get_object_or_404(Conversation, pk=conversation_id)
+    conversation = _current(get_object_or_404(Conversation, pk=conversation_id))
     sort = rendering.parse_sort(request.GET.get("csort"))
     page = rendering.parse_page(request.GET.get("cpage"))
-    return HttpResponse(rendering.thread_html(conversation, sort, page))
+    language = get_language() or settings.LANGUAGE_CODE
+    return HttpResponse(
+        rendering.thread_html(conversation, sort, page, rendering.report_address(language))
+    )
 
 
 @require_GET
@@ -205,6 +216,9 @@ def comment_page(request: HttpRequest, comment_id: int) -> HttpResponse:
             "replies": replies,
             "conversation": comment.conversation,
             "can_edit": actions.can_edit(comment, user),
+            "report_base": rendering.report_link_base(
+                rendering.report_address(get_language() or settings.LANGUAGE_CODE)
+            ),
             "is_author": user.is_authenticated and comment.author_id == user.pk,
             "revisions": list(comment.revisions.all())
             if actions.may_read_text(comment, user)

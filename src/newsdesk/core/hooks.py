@@ -73,3 +73,37 @@ def fills_slot(name: str) -> Callable[[Callable[..., str]], Callable[..., str]]:
 
 def slot_fillers(name: str) -> list[Callable[..., str]]:
     return list(_slots.get(name, []))
+
+
+# The reporting page (the notice-and-action channel of the EU's Digital Services Act): a
+# higher app that runs it tells the lower ones where it is, per language; the community puts
+# a "Report" link beside every comment and ends its disclaimer with it.
+_report_pages: list[Callable[[str], str | None]] = []
+
+
+def provides_report_page(func: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """Decorator: func(language) -> the address of the reporting page for that language (a
+    path of this site or an absolute http(s) URL), or None where it offers none. The first
+    provider that answers wins."""
+    _report_pages.append(func)
+    return func
+
+
+def withdraw_report_page(func: Callable[[str], str | None]) -> None:
+    """Undo provides_report_page (an app switched off, a test's provider)."""
+    if func in _report_pages:
+        _report_pages.remove(func)
+
+
+def report_page_url(language: str) -> str | None:
+    """The reporting page's address for the language, or None when no app provides one. A
+    provider that fails is logged and passed over (a report link is never worth a 500)."""
+    for func in _report_pages:
+        try:
+            url = func(language)
+        except Exception:  # noqa: BLE001 - a broken provider must not take pages down
+            logger.exception("report page provider %s failed", func.__qualname__)
+            continue
+        if url:
+            return url
+    return None

@@ -52,6 +52,7 @@ class EventType(models.TextChoices):
     COMMENT_HELD = "comment.held", _("comment held for review")
     COMMENT_APPROVED = "comment.approved", _("comment approved")
     COMMENT_REJECTED = "comment.rejected", _("comment rejected")
+    CONVERSATIONS_MERGED = "conversation.merged", _("conversations merged")
     SANCTION_IMPOSED = "sanction.imposed", _("sanction imposed")
     SANCTION_LIFTED = "sanction.lifted", _("sanction lifted")
     SANCTION_ACKNOWLEDGED = "sanction.acknowledged", _("warning acknowledged")

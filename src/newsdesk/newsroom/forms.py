@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from newsdesk.core import clock
+from newsdesk.newsroom.inline_html import from_editor_html
 from newsdesk.newsroom.models import Article, Author, Block, Image, Section
 from newsdesk.newsroom.plain_text import strip_control_characters
 from newsdesk.newsroom.slugs import slugify, unique_slug
@@ -117,6 +118,9 @@ class ImageAdminForm(StripsControlCharacters):
         fields = ("file", "alt_text", "credit")
 
 
+RICH_KINDS = (Block.Kind.PARAGRAPH, Block.Kind.FACTBOX)
+
+
 class BlockForm(StripsControlCharacters):
     position = forms.IntegerField(
         label=_("position"),
@@ -128,16 +132,33 @@ class BlockForm(StripsControlCharacters):
     class Meta:
         fields = ("position", "kind", "text", "title", "attribution", "image", "caption", "credit")
 
+    class Media:
+        # django-prose-editor's look; the editor itself comes in with newsroom/rich_text.js.
+        css = {
+            "all": [
+                "django_prose_editor/material-icons.css",
+                "django_prose_editor/editor.css",
+                "django_prose_editor/overrides.css",
+                "newsroom/rich_text.css",
+            ]
+        }
+        js = [forms.Script("newsroom/rich_text.js", type="module")]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("kind") == Block.Kind.SUBHEADING and cleaned.get("text"):
             cleaned["text"] = strip_control_characters(cleaned["text"])  # one line
+        if cleaned.get("kind") in RICH_KINDS and cleaned.get("text"):
+            cleaned["text"] = from_editor_html(cleaned["text"])
         return cleaned
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The admin prints help texts as HTML; this one names tags and must show them.
         self.fields["text"].help_text = escape(self.fields["text"].help_text)
+        # The rich-text editor takes this textarea over while the block is a paragraph or
+        # a fact box (newsroom/rich_text.js); without JavaScript it stays a textarea.
+        self.fields["text"].widget.attrs["data-newsdesk-rich-text"] = "inline"
 
 
 class BlockFormSet(forms.BaseInlineFormSet):

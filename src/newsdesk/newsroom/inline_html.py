@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from html.parser import HTMLParser
 
 import nh3
@@ -85,3 +86,22 @@ def clean_inline_html(value: str) -> str:
 def strip_tags_text(value: str) -> str:
     """Plain text of inline markup (for summaries, feeds and structured data)."""
     return html.unescape(nh3.clean(value, tags=set(), attributes={})).strip()
+
+
+_EDITOR_PARAGRAPHS = re.compile(r"^\s*<p>(?P<inner>.*)</p>\s*$", re.DOTALL)
+_PARAGRAPH_BREAK = re.compile(r"</p>\s*<p>")
+
+
+def from_editor_html(value: str) -> str:
+    """The rich-text editor's HTML as a block's inline markup: the editor wraps lines in
+    ``<p>`` (ProseMirror documents are made of paragraphs); a block is one paragraph or one
+    fact box, so its lines become ``<br>``-separated (``<p>a</p><p>b</p>`` -> ``a<br>b``).
+    Text that is not wrapped so (typed without the editor) is returned unchanged; either way
+    the result still goes through validate_inline_html and clean_inline_html."""
+    found = _EDITOR_PARAGRAPHS.match(value)
+    if found is None:
+        return value
+    joined = _PARAGRAPH_BREAK.sub("<br>", found.group("inner"))
+    if re.search(r"</?p[\s>]", joined):
+        return value  # paragraphs with attributes or nested: not the editor's; the checks speak
+    return joined

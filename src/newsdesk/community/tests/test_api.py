@@ -273,6 +273,7 @@ def test_openapi_schema_lists_every_endpoint(client):
         "/api/community/comments",
         "/api/community/comments/{id}",
         "/api/community/comments/{id}/vote",
+        "/api/community/reader",
     }
 
 
