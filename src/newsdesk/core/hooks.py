@@ -84,8 +84,9 @@ _report_pages: list[Callable[[str], str | None]] = []
 def provides_report_page(func: Callable[[str], str | None]) -> Callable[[str], str | None]:
     """Decorator: func(language) -> the address of the reporting page for that language (a
     path of this site or an absolute http(s) URL), or None where it offers none. The first
-    provider that answers wins."""
-    _report_pages.append(func)
+    provider that answers wins; registering the same function again changes nothing."""
+    if func not in _report_pages:
+        _report_pages.append(func)
     return func
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from newsdesk.core import clock
 from newsdesk.core.errors import ActionRefused
-from newsdesk.core.hooks import fills_slot, slot_fillers
+from newsdesk.core.hooks import fills_slot, provides_report_page, slot_fillers
 from newsdesk.legal import complaints, misuse_steps, parts
 from newsdesk.legal import signals as legal_signals
 from newsdesk.legal.actions.holds import do_place_hold, do_release_hold
@@ -47,6 +47,10 @@ def issue_for_sanction(
 
 def connect() -> None:
     connect_parts()
+    # The community's report links and disclaimer lead to the notice form (Art. 16).
+    from newsdesk.legal.notices import report_page_address
+
+    provides_report_page(report_page_address)
     from newsdesk.legal.views.statements import reader_statements, reason_templates
 
     signals.decision_made.connect(issue_for_decision, dispatch_uid="legal-statement-decision")
