@@ -195,8 +195,11 @@ class _Built:
     layout: dict[str, FieldPieces]
 
 
-def _markers(segment: Segment) -> list[list[Any]]:
-    return [[n, tag.kind, tag.start, tag.end] for n, tag in sorted(segment.tags.items())]
+def _markers(segment: Segment, starts: dict[int, str]) -> list[list[Any]]:
+    """Each tag of the segment as the translation writes it (a link's title translated)."""
+    return [
+        [n, tag.kind, starts.get(n, tag.start), tag.end] for n, tag in sorted(segment.tags.items())
+    ]
 
 
 def _build_segments(
@@ -266,7 +269,7 @@ def _build_segments(
                     trailing=part.trailing,
                     is_html=source_field.is_html,
                     flags=flags,
-                    markers=_markers(part),
+                    markers=_markers(part, outcome.tag_starts),
                     corrected_by=kept.corrected_by if kept else None,
                     corrected_at=kept.corrected_at if kept else None,
                 )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 @dataclass(frozen=True)
 class Issue:
-    code: str  # placeholders, glossary, identical, numbers, length, repetition, language
+    code: str  # placeholders, cut, glossary, identical, numbers, length, repetition, language
     message: str
 
     def as_dict(self) -> dict[str, str]:
@@ -40,6 +40,17 @@ def placeholder_issue(repairs: list[str]) -> Issue | None:
         "placeholders",
         _("Check the formatting and links: %(what)s.")
         % {"what": "; ".join(descriptions[k] for k in kinds)},
+    )
+
+
+def cut_issue() -> Issue:
+    """The engine stopped the translation at its length limit."""
+    return Issue(
+        "cut",
+        _(
+            "The engine stopped this translation at its length limit: its end may be missing. "
+            "Compare it with the original."
+        ),
     )
 
 

@@ -299,3 +299,41 @@ def test_rate_limit_starts_afresh_each_minute(client, monkeypatch):
     assert post(client, "/mt/translate", request)[0] == 429
     monkeypatch.setattr(api, "_minute", lambda: 29_000_001)
     assert post(client, "/mt/translate", request)[0] == 200
+
+
+def test_no_break_spaces_line_breaks_and_titles_come_through_the_api(client, api_key):
+    """Issue 11's fidelity examples through /mt/translate as clients send them."""
+    status, body = post(
+        client,
+        "/mt/translate",
+        {
+            "q": [
+                "<p>Die Stadt:&nbsp;10&nbsp;Euro</p>",
+                '<p>Das ist <font color="red">die neue</font> Schule.</p>',
+                '<p><a href="/x" title="Die neue Schule">Heute</a></p>',
+            ],
+            "source": "de",
+            "target": "en",
+            "format": "html",
+            "api_key": api_key,
+        },
+    )
+    assert (status, body["translatedText"]) == (
+        200,
+        [
+            "<p>The City:&nbsp;10&nbsp;Euros</p>",
+            '<p>The is <font color="red">the new</font> School.</p>',
+            '<p><a href="/x" title="The new School">Today</a></p>',
+        ],
+    )
+    status, body = post(
+        client,
+        "/mt/translate",
+        {
+            "q": "Die Stadt\u00a0Wien ist\nneu.\n\nDas Haus",
+            "source": "de",
+            "target": "en",
+            "api_key": api_key,
+        },
+    )
+    assert body == {"translatedText": "The City\u00a0Wien is\nnew.\n\nThe House"}
