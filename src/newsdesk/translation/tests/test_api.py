@@ -133,9 +133,10 @@ def test_auto_source_reports_the_detected_language(client, api_key):
         ({"source": "de", "target": "en"}, 400, "missing q parameter"),
         ({"q": "x", "target": "en"}, 400, "missing source parameter"),
         ({"q": "x", "source": "de"}, 400, "missing target parameter"),
-        ({"q": "x", "source": "de", "target": "en", "format": "pdf"}, 400, "format must be"),
+        ({"q": "x", "source": "de", "target": "en", "format": "pdf"}, 400, "pdf format is not"),
         ({"q": [1, 2], "source": "de", "target": "en"}, 400, "list of strings"),
-        ({"q": "x", "source": "de", "target": "tr"}, 400, "de to tr is not supported"),
+        ({"q": "x", "source": "de", "target": "tr"}, 400, "tr is not supported"),
+        ({"q": "x", "source": "zz-AT", "target": "en"}, 400, "zz-AT is not supported"),
         ({"q": "x" * 501, "source": "de", "target": "en"}, 400, "exceeds the limit of 500"),
     ],
 )
@@ -253,9 +254,12 @@ def test_languages_lists_targets_per_source(client_for, role):
     response = client_for(role).get("/mt/languages")
     assert response.status_code == 200
     assert response.json() == [
-        {"code": "de", "name": "Deutsch", "targets": ["en"]},
+        {"code": "de", "name": "German", "targets": ["en"]},
         {"code": "en", "name": "English", "targets": ["de"]},
     ]
+    # Every name in one language: the client's, when it asks for one.
+    german = client_for(role).get("/mt/languages", HTTP_ACCEPT_LANGUAGE="de")
+    assert [entry["name"] for entry in german.json()] == ["Deutsch", "Englisch"]
 
 
 @pytest.mark.parametrize("role", ROLES)
