@@ -276,7 +276,14 @@ def test_detect(client_for, role, api_key):
 def test_openapi_schema_documents_the_endpoints(client):
     schema = client.get("/mt/openapi.json").json()
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == {"/translate", "/languages", "/detect"}
+    assert set(schema["paths"]) == {
+        "/translate",
+        "/languages",
+        "/detect",
+        "/health",
+        "/frontend/settings",
+        "/spec",
+    }
     translate = schema["paths"]["/translate"]["post"]
     assert {"q", "source", "target", "format", "api_key"} <= set(
         translate["requestBody"]["content"]["application/json"]["schema"]["properties"]
