@@ -26,6 +26,30 @@ def _ensure_secret_key() -> None:
     os.environ["SECRET_KEY_FILE"] = str(key_file)
 
 
+def _collect_static_for_serve(argv: list[str]) -> None:
+    """`newsdesk serve` collects the static files first (about a second; nothing to do when
+    they are current), so that a fresh installation does not answer every page with an error
+    for want of `newsdesk collectstatic`. Where that cannot be done, it says what to run."""
+    if len(argv) < 2 or argv[1] != "serve" or {"-h", "--help"} & set(argv):
+        return
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    django.setup()
+    sys.stdout.write(f"Collecting static files into {settings.STATIC_ROOT} …\n")
+    sys.stdout.flush()
+    try:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(
+            f"newsdesk serve: cannot collect the static files into {settings.STATIC_ROOT} "
+            f"({exc}).\nRun `newsdesk collectstatic` as a user who may write there (or set "
+            "STATIC_ROOT to a writable folder), then start the server again.\n"
+        )
+        raise SystemExit(2) from None
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "newsdesk"
@@ -36,6 +60,7 @@ def main(argv: list[str] | None = None) -> None:
     from newsdesk.env import ConfigError
 
     try:
+        _collect_static_for_serve(argv)
         execute_from_command_line(argv)
     except ConfigError as exc:
         sys.stderr.write(f"newsdesk: configuration error: {exc}\n")
