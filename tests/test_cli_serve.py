@@ -95,3 +95,31 @@ def test_serve_help_collects_nothing(tmp_path, flag):
         timeout=60,
     )
     assert result.returncode == 0 and "Collecting" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("", "Translated editions"),
+        ("C.UTF-8", "Translated editions"),
+        ("de_AT.UTF-8", "Übersetzte"),
+    ],
+)
+def test_command_line_output_follows_the_operators_locale(tmp_path, locale, expected):
+    """Issue 11 item 14: the demo's model warning came in German (the site's language) amid
+    English output; the console now speaks the operator's language, English by default."""
+    env = _environment(tmp_path)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        env.pop(name, None)
+    if locale:
+        env["LANG"] = locale
+    script = "from django.utils.translation import gettext; print(gettext('Translated editions'))"
+    result = subprocess.run(
+        [NEWSDESK, "shell", "-c", script],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip().splitlines()[-1].startswith(expected), result.stderr

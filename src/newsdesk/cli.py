@@ -26,6 +26,38 @@ def _ensure_secret_key() -> None:
     os.environ["SECRET_KEY_FILE"] = str(key_file)
 
 
+# Commands that serve the site or work for it: they keep the site's language (what they
+# write, such as an edition's error, is read in the back office); every other command talks
+# to the operator in the operator's language.
+SITE_COMMANDS = frozenset({"serve", "worker"})
+
+
+def operator_language() -> str:
+    """The language of the operator's locale (LC_ALL, LC_MESSAGES, LANG) if newsdesk or
+    Django speaks it, else English."""
+    from django.utils.translation import check_for_language
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value.split(".")[0].split("@")[0].replace("_", "-").lower()
+            primary = code.split("-")[0]
+            if primary in ("c", "posix") or not check_for_language(primary):
+                return "en"
+            return primary
+    return "en"
+
+
+def _speak_the_operators_language(argv: list[str]) -> None:
+    if len(argv) < 2 or argv[1] in SITE_COMMANDS:
+        return
+    import django
+    from django.utils import translation
+
+    django.setup()
+    translation.activate(operator_language())
+
+
 def _collect_static_for_serve(argv: list[str]) -> None:
     """`newsdesk serve` collects the static files first (about a second; nothing to do when
     they are current), so that a fresh installation does not answer every page with an error
@@ -61,6 +93,7 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         _collect_static_for_serve(argv)
+        _speak_the_operators_language(argv)
         execute_from_command_line(argv)
     except ConfigError as exc:
         sys.stderr.write(f"newsdesk: configuration error: {exc}\n")

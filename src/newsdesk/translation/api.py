@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.conf.locale import LANG_INFO
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.functional import Promise
@@ -35,6 +34,7 @@ from newsdesk.translation.engines import (
     UnsupportedLanguagePair,
     get_engine,
 )
+from newsdesk.translation.languages import language_name, resolve_language
 from newsdesk.translation.models import ApiKey
 from newsdesk.translation.pipeline import SourceField, translate_document
 
@@ -193,28 +193,10 @@ def answer_error(error: ApiError) -> JsonResponse:
     return response
 
 
-def language_name(code: str) -> str:
-    """The language's name in the language of the answer (English unless the client's
-    Accept-Language asks for another): every name in one language, as LibreTranslate does."""
-    info = LANG_INFO.get(code)
-    return _(info["name"]) if info else code
-
-
 def _languages(engine: TranslationEngine) -> set[str]:
     """Every language the engine translates from or to, and the site's languages."""
     found = {code for pair in engine.language_pairs() for code in pair}
     return found | {code for code, _name in settings.LANGUAGES}
-
-
-def resolve_language(code: str, known: set[str]) -> str | None:
-    """The engine's language for a client's code: BCP 47, case-insensitive, ``_`` read as
-    ``-``; an exact match first (an engine may name ``pt-BR`` itself), else the language
-    subtag (``de-AT`` → ``de``). None if the engine has neither."""
-    spelled = code.strip().replace("_", "-").lower()
-    if spelled in known:
-        return spelled
-    primary = spelled.split("-", 1)[0]
-    return primary if primary in known else None
 
 
 def _language_parameter(value: Any, name: str, known: set[str]) -> tuple[str, str]:

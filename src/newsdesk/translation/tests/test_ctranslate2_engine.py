@@ -154,6 +154,7 @@ def split_vocabulary_release(tmp_path_factory):
     return release, german_only, target_pieces
 
 
+@pytest.mark.django_db  # the install command tells the editions
 def test_output_is_restricted_to_the_target_languages_pieces(split_vocabulary_release, tmp_path):
     from newsdesk.translation.modelstore import VOCABULARY_MAP, install_from_path
 

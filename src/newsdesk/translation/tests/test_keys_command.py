@@ -70,3 +70,10 @@ def test_bad_limits_are_refused_and_nothing_is_made():
 
 def test_an_empty_list_says_how_to_make_a_key():
     assert "newsdesk mt keys add" in run("list")
+
+
+def test_keys_never_start_with_a_dash(monkeypatch):
+    """`newsdesk mt keys remove -abc…` would be read as an option."""
+    made = iter(["-starts-with-a-dash-xxxxxxxxxxxxxx", "fine-key-xxxxxxxxxxxxxxxxxxxxxxx"])
+    monkeypatch.setattr("secrets.token_urlsafe", lambda _n: next(made))
+    assert ApiKey().set_new_key() == "fine-key-xxxxxxxxxxxxxxxxxxxxxxx"
