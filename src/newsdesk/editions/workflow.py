@@ -269,7 +269,8 @@ def _build_segments(
             if outcome.source != part.text:
                 raise RuntimeError(f"segments out of step in {source_field.id}")
             origin = _ORIGINS.get(outcome.origin, EditionSegment.Origin.MACHINE)
-            flags = [issue.as_dict() for issue in outcome.issues]
+            # The sentence's own findings and those of the alt and title values inside it.
+            flags = [issue.as_dict() for issue in outcome.all_issues]
             kept = by_source.get((source_field.id, part.text))
             human = ""
             machine = outcome.target

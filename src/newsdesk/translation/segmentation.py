@@ -363,7 +363,10 @@ class _HtmlSplitter(HTMLParser):
             self.run.add_text(data)
 
     def handle_comment(self, data: str) -> None:
-        self.markup(f"<!--{data}-->")
+        if self.run.items and not self.opaque:  # inside a sentence: it stays there
+            self.run.add_void(Tag("void", f"<!--{data}-->"))
+        else:
+            self.markup(f"<!--{data}-->")
 
     def handle_decl(self, decl: str) -> None:
         self.markup(f"<!{decl}>")

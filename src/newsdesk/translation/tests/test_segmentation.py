@@ -192,6 +192,13 @@ def test_phrasing_and_unknown_elements_stay_inside_the_sentence():
         assert _identity(source) == source
 
 
+def test_a_comment_inside_a_sentence_does_not_cut_it():
+    source = "<!-- Anfang --><p>Das ist <!-- Notiz --> die neue Schule.</p>"
+    layout = split_field(source, True)
+    assert [s.text for s in layout.segments] == ["Das ist <x1/> die neue Schule."]
+    assert _identity(source) == source
+
+
 def test_elements_outside_phrasing_content_end_the_block():
     layout = split_field(
         "<div>Eins <section>zwei</section> drei<table><tr><td>vier</td></tr></table></div>", True
