@@ -21,6 +21,7 @@ from newsdesk.core.errors import ActionRefused
 from newsdesk.editions import actions as edition_actions
 from newsdesk.editions.demo import missing_pairs, waiting_notice
 from newsdesk.editions.models import Edition, EditionPolicy, HeldEdition
+from newsdesk.translation.languages import language_name
 
 
 @admin.register(EditionPolicy)
@@ -211,15 +212,43 @@ class HeldEditionAdmin(EditionAdmin):
 
 
 def article_tools(context: Any) -> str:
-    """A button on the article form: this article's editions, with how many there are."""
+    """Buttons on the article form: this article's editions, with how many there are, and for
+    each language whose edition waits for a translation model, what to install (an editor who
+    has just published sees it on the page the publication leads back to)."""
     article = context.get("original")
     if article is None or not article.pk:
         return ""
     count = Edition.objects.filter(article=article).count()
     url = reverse("admin:editions_edition_changelist")
-    return format_html(
+    tools = format_html(
         '<li><a href="{}?article__id__exact={}">{}</a></li>',
         url,
         article.pk,
         _("Translated editions (%(count)d)") % {"count": count},
     )
+    if article.is_published:
+        for language in editions_waiting_for_model(article):
+            tools += format_html(
+                '<li><a class="edition-waiting" href="{}?article__id__exact={}" title="{}">'
+                "{}</a></li>",
+                url,
+                article.pk,
+                waiting_notice([f"{article.language}-{language}"]),
+                _(
+                    "The %(language)s edition waits for a translation model: "
+                    "newsdesk models install %(pair)s"
+                )
+                % {
+                    "language": language_name(language),
+                    "pair": f"{article.language}-{language}",
+                },
+            )
+    return tools
+
+
+def editions_waiting_for_model(article: Any) -> list[str]:
+    """The languages of this article whose pair the translation engine cannot translate."""
+    from newsdesk.editions.source import target_languages
+
+    missing = set(missing_pairs())
+    return [lang for lang in target_languages(article) if f"{article.language}-{lang}" in missing]

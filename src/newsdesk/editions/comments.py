@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -11,10 +12,13 @@ from django.db import IntegrityError, transaction
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from newsdesk.editions.models import CommentTranslation
 from newsdesk.translation.pipeline import SourceField, translate_document
+
+logger = logging.getLogger(__name__)
 
 
 def _digest(text: str) -> str:
@@ -59,14 +63,33 @@ def translate_comment(comment: Any, language: str) -> CommentTranslation:
     return translation
 
 
+def translatable_into(language: str) -> list[str]:
+    """The languages the configured engine can translate into ``language`` (none when the
+    engine cannot be asked)."""
+    from newsdesk.translation.engines import get_engine
+
+    try:
+        pairs = get_engine().language_pairs()
+    except Exception:  # noqa: BLE001 - a broken engine translates nothing
+        logger.exception("cannot ask the translation engine for its languages")
+        return []
+    return sorted(source for source, target in pairs if target == language)
+
+
 def translation_script(context: Any) -> str:
-    """The comment section's "Show translation" buttons (a script; no inline code)."""
+    """The comment section's "Show translation" buttons (a script; no inline code), offered
+    only under comments in a language the engine can translate into the page's: none at all
+    when it can translate none (no model installed)."""
+    sources = translatable_into(get_language() or settings.LANGUAGE_CODE)
+    if not sources:
+        return ""
     endpoint = reverse("editions:comment_translation", kwargs={"comment_id": 0})
     return format_html(
-        '<script src="{}" defer data-endpoint="{}" data-show="{}" data-hide="{}" '
-        'data-label="{}" data-failed="{}"></script>',
+        '<script src="{}" defer data-endpoint="{}" data-from="{}" data-show="{}" '
+        'data-hide="{}" data-label="{}" data-failed="{}"></script>',
         static("editions/comment-translation.js"),
         endpoint,
+        " ".join(sources),
         _("Show translation"),
         _("Hide translation"),
         _("Machine-translated"),

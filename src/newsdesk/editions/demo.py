@@ -31,7 +31,8 @@ def waiting_notice(pairs: list[str]) -> str:
     return _(
         "Translated editions wait for a translation model (%(pairs)s). Install one with "
         "“newsdesk models install %(first)s”, or offline with “newsdesk models install "
-        "%(first)s --from FILE” (a downloaded OPUS-MT release), then restart the worker."
+        "%(first)s --from FILE” (a downloaded OPUS-MT release); the waiting editions start "
+        "as soon as it is installed."
     ) % {"pairs": ", ".join(pairs), "first": pairs[0] if pairs else DEMO_PAIR}
 
 

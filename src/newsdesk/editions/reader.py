@@ -5,9 +5,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from newsdesk.editions.models import Edition
 from newsdesk.editions.source import BLOCK_PARTS, part_text
@@ -16,6 +20,7 @@ from newsdesk.newsroom.inline_html import strip_tags_text
 from newsdesk.newsroom.localization import ArticleDisplay
 from newsdesk.newsroom.models import Article
 from newsdesk.newsroom.views import article_context
+from newsdesk.translation.languages import language_name
 
 MACHINE_TRANSLATION_STATUS = "machine-translated"
 REVIEWED_STATUS = "machine-translated, reviewed by the editorial team"
@@ -84,7 +89,8 @@ def _word_count(blocks: list[Any]) -> int:
 
 
 def edition_page(request: HttpRequest, article: Article, language: str) -> HttpResponse | None:
-    """The article page in `language` from its visible edition, or None (show the original)."""
+    """The article page in `language` from its visible edition, or None (show the original,
+    which then says it is not translated yet: :func:`untranslated_note`)."""
     edition = visible_edition(article, language)
     if edition is None:
         return None
@@ -109,6 +115,35 @@ def edition_page(request: HttpRequest, article: Article, language: str) -> HttpR
         }
     )
     return render(request, "editions/article_page.html", context)
+
+
+def untranslated_note(context: Any) -> str:
+    """On the original shown under another site language (`/en/…` of a German article whose
+    English edition is not there yet): a note in the page's language that says so. The
+    article around it keeps the original's `lang`."""
+    article = context.get("article")
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    language = translation.get_language()
+    if (
+        article is None
+        or match is None
+        or match.view_name != "newsroom:article"  # not the back office's preview
+        or language == article.language
+        or language not in dict(settings.LANGUAGES)
+    ):
+        return ""
+    return format_html(
+        '<link rel="stylesheet" href="{}"><p class="edition-label edition-label--missing" '
+        'lang="{}" role="note">{}</p>',
+        static("editions/edition.css"),
+        language,
+        _(
+            "This article is not yet available in %(language)s; here it is in the original "
+            "%(original)s."
+        )
+        % {"language": language_name(language), "original": language_name(article.language)},
+    )
 
 
 def edition_displays(articles: list[Article], language: str) -> dict[int, ArticleDisplay]:
@@ -144,6 +179,10 @@ def edition_alternates(article: Article) -> list[tuple[str, str]]:
 
 
 def register() -> None:
+    from newsdesk.core.hooks import fills_slot, slot_fillers
+
+    if untranslated_note not in slot_fillers("article_label"):
+        fills_slot("article_label")(untranslated_note)
     for registry, function in (
         (localization.article_page_handlers, edition_page),
         (localization.display_providers, edition_displays),

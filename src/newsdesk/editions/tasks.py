@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 
 from newsdesk.core.hooks import on_worker_startup, on_worker_sweep
-from newsdesk.editions.workflow import requeue_abandoned, translate_edition
+from newsdesk.editions.workflow import (
+    requeue_abandoned,
+    start_waiting_editions,
+    translate_edition,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -28,3 +32,13 @@ def take_over_expired_claims() -> None:
     found = requeue_abandoned()
     if found:
         logger.info("re-queued %d edition(s) whose claim expired", len(found))
+
+
+@on_worker_startup
+@on_worker_sweep
+def start_editions_whose_model_arrived() -> None:
+    """A worker that finds a model the waiting editions lack (installed while it ran, or
+    before it started) queues them at once instead of at their next retry."""
+    started = start_waiting_editions()
+    if started:
+        logger.info("a model arrived: queued %d waiting edition(s)", len(started))

@@ -181,6 +181,43 @@ def requeue_abandoned(*, unclaimed_too: bool = False) -> list[int]:
     return found
 
 
+def waiting_for_model() -> Any:
+    """Editions that wait for a translation model (see _waiting_for_model): queued, not
+    claimed, no attempt used up, the wait written in ``error``."""
+    return Edition.objects.filter(queued=True, attempts=0, claimed_until__isnull=True).exclude(
+        error=""
+    )
+
+
+def start_waiting_editions(engine: TranslationEngine | None = None) -> list[int]:
+    """Queue at once the editions that waited for a model their pair now has (installed by
+    `newsdesk models install`, or found by a worker). Each is taken with a conditional UPDATE
+    that ends its wait, so several workers sweeping at once queue it only once."""
+    from newsdesk.translation.engines import get_engine
+
+    try:
+        engine = engine or get_engine()
+        pairs = engine.language_pairs()
+    except Exception:  # noqa: BLE001 - a broken engine: the editions keep waiting
+        logger.exception("cannot ask the translation engine for its languages")
+        return []
+    started = []
+    for edition_id, error, source, target in waiting_for_model().values_list(
+        "pk", "error", "article__language", "language"
+    ):
+        if (source, target) not in pairs:
+            continue
+        taken = (
+            waiting_for_model()
+            .filter(pk=edition_id, error=error)
+            .update(error="", updated_at=clock.now())
+        )
+        if taken:
+            _enqueue_on_commit(edition_id)
+            started.append(edition_id)
+    return started
+
+
 # Per field id, the field's pieces in order: verbatim text (str) between segments, and each
 # segment as its position in the edition's segment list (int). Stored as Edition.layout.
 FieldPieces = list[str | int]
@@ -195,8 +232,11 @@ class _Built:
     layout: dict[str, FieldPieces]
 
 
-def _markers(segment: Segment) -> list[list[Any]]:
-    return [[n, tag.kind, tag.start, tag.end] for n, tag in sorted(segment.tags.items())]
+def _markers(segment: Segment, starts: dict[int, str]) -> list[list[Any]]:
+    """Each tag of the segment as the translation writes it (a link's title translated)."""
+    return [
+        [n, tag.kind, starts.get(n, tag.start), tag.end] for n, tag in sorted(segment.tags.items())
+    ]
 
 
 def _build_segments(
@@ -229,7 +269,8 @@ def _build_segments(
             if outcome.source != part.text:
                 raise RuntimeError(f"segments out of step in {source_field.id}")
             origin = _ORIGINS.get(outcome.origin, EditionSegment.Origin.MACHINE)
-            flags = [issue.as_dict() for issue in outcome.issues]
+            # The sentence's own findings and those of the alt and title values inside it.
+            flags = [issue.as_dict() for issue in outcome.all_issues]
             kept = by_source.get((source_field.id, part.text))
             human = ""
             machine = outcome.target
@@ -266,7 +307,7 @@ def _build_segments(
                     trailing=part.trailing,
                     is_html=source_field.is_html,
                     flags=flags,
-                    markers=_markers(part),
+                    markers=_markers(part, outcome.tag_starts),
                     corrected_by=kept.corrected_by if kept else None,
                     corrected_at=kept.corrected_at if kept else None,
                 )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 @dataclass(frozen=True)
 class Issue:
-    code: str  # placeholders, glossary, identical, numbers, length, repetition, language
+    code: str  # placeholders, cut, glossary, identical, numbers, length, repetition, language
     message: str
 
     def as_dict(self) -> dict[str, str]:
@@ -40,6 +40,17 @@ def placeholder_issue(repairs: list[str]) -> Issue | None:
         "placeholders",
         _("Check the formatting and links: %(what)s.")
         % {"what": "; ".join(descriptions[k] for k in kinds)},
+    )
+
+
+def cut_issue() -> Issue:
+    """The engine stopped the translation at its length limit."""
+    return Issue(
+        "cut",
+        _(
+            "The engine stopped this translation at its length limit: its end may be missing. "
+            "Compare it with the original."
+        ),
     )
 
 
@@ -183,3 +194,53 @@ def detect(text: str) -> list[tuple[str, float]]:
         for value in values
         if value.value > 0
     ]
+
+
+_source_detectors: dict[frozenset[str], Any] = {}
+# Texts this short say too little to tell languages apart (the detector finds "Hallo" as
+# English as "Thanks!"): the site's own language wins unless another is all but certain. The
+# costs are uneven: English taken for German is "translated" into the same words, German
+# taken for English comes back untranslated.
+SHORT_TEXT_WORDS = 2
+SHORT_TEXT_CLEAR_LEAD = 0.9
+
+
+def detect_source(
+    text: str, candidates: set[str], prefer: str | None = None
+) -> tuple[str, float] | None:
+    """The language of ``text`` among ``candidates`` (codes) and its confidence (0-1), or
+    None when no candidate is a language the detector knows. High-accuracy models, only for
+    the candidates (a few languages: loaded in well under a second, then cached). For very
+    short text ``prefer`` (the site's language) wins unless another language has at least
+    SHORT_TEXT_CLEAR_LEAD."""
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    known = {}
+    for code in sorted(candidates):
+        iso = getattr(IsoCode639_1, code.upper(), None)
+        if iso is not None:
+            known[code] = Language.from_iso_code_639_1(iso)
+    if not known:
+        return None
+    if len(known) == 1:
+        return next(iter(known)), 1.0
+    key = frozenset(known)
+    with _detector_lock:
+        detector = _source_detectors.get(key)
+        if detector is None:
+            detector = LanguageDetectorBuilder.from_languages(*known.values()).build()
+            _source_detectors[key] = detector
+    values = {
+        value.language.iso_code_639_1.name.lower(): float(value.value)
+        for value in detector.compute_language_confidence_values(text)
+    }
+    best = max(known, key=lambda code: values.get(code, 0.0))
+    short = len(_WORDS.findall(text)) <= SHORT_TEXT_WORDS
+    if (
+        prefer in known
+        and best != prefer
+        and (short or not values.get(best))
+        and values.get(best, 0.0) < SHORT_TEXT_CLEAR_LEAD
+    ):
+        best = prefer
+    return best, values.get(best, 0.0)

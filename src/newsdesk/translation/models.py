@@ -150,6 +150,8 @@ class ApiKey(models.Model):
     def set_new_key(self) -> str:
         """Give this key a fresh secret; returns it (it cannot be read back later)."""
         key = secrets.token_urlsafe(24)
+        while key.startswith("-"):  # a command line would take it for an option
+            key = secrets.token_urlsafe(24)
         self.key_hash = self.hash_key(key)
         self.prefix = key[:6]
         return key

@@ -21,6 +21,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         405: "Wrong HTTP method",
         429: "Rate limit reached",
         500: "Translation failed",
+        503: "No model is installed for this pair yet (see Retry-After)",
     }
     return {
         str(code): {
@@ -68,14 +69,17 @@ def schema(base_url: str) -> dict[str, Any]:
                             "source": {
                                 "type": "string",
                                 "example": "de",
-                                "description": "Language code, or auto to detect it.",
+                                "description": "Language code (a region or script, "
+                                "de-AT or pt_BR, is read as its language), or auto to detect "
+                                "it for each text.",
                             },
                             "target": {"type": "string", "example": "en"},
                             "format": {
                                 "type": "string",
                                 "enum": ["text", "html"],
                                 "default": "text",
-                                "description": "html keeps markup; attributes are not translated.",
+                                "description": "html keeps markup; of the attributes, alt "
+                                "and title are translated, the others are kept as they are.",
                             },
                             "alternatives": {
                                 "type": "integer",
@@ -126,7 +130,7 @@ def schema(base_url: str) -> dict[str, Any]:
                                 }
                             },
                         },
-                        **_errors(400, 403, 405, 429, 500),
+                        **_errors(400, 403, 405, 429, 500, 503),
                     },
                 }
             },
@@ -175,5 +179,40 @@ def schema(base_url: str) -> dict[str, Any]:
                     },
                 }
             },
+            "/health": {
+                "get": {
+                    "summary": "Whether the API answers",
+                    "responses": {"200": _json_object({"status": {"type": "string"}})},
+                }
+            },
+            "/frontend/settings": {
+                "get": {
+                    "summary": "Limits and default languages, as LibreTranslate's clients read "
+                    "them",
+                    "responses": {
+                        "200": _json_object(
+                            {
+                                "charLimit": {"type": "integer"},
+                                "apiKeys": {"type": "boolean"},
+                                "keyRequired": {"type": "boolean"},
+                                "language": {"type": "object"},
+                            }
+                        )
+                    },
+                }
+            },
+            "/spec": {
+                "get": {
+                    "summary": "This document",
+                    "responses": {"200": _json_object({"openapi": {"type": "string"}})},
+                }
+            },
         },
+    }
+
+
+def _json_object(properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "description": "OK",
+        "content": {"application/json": {"schema": {"type": "object", "properties": properties}}},
     }

@@ -4,17 +4,21 @@ A document is an ordered list of :class:`SourceField` (an id, a text, whether it
 pipeline knows nothing about what the fields belong to. All segments the memory does not know
 go to the engine in one call; the result keeps the fields in order and says, segment by
 segment, where each translation came from and what the checks found.
+
+A segment longer than the engine takes whole (:meth:`TranslationEngine.segment_limit`) is cut
+at clause boundaries before the engine and its pieces' translations joined; a translation
+the engine still had to stop short (:class:`CutOutput`) is flagged and never remembered.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from newsdesk.translation import memory
-from newsdesk.translation.checks import Issue, check_segment, placeholder_issue
-from newsdesk.translation.engines import EngineError, TranslationEngine, get_engine
+from newsdesk.translation.checks import Issue, check_segment, cut_issue, placeholder_issue
+from newsdesk.translation.engines import CutOutput, EngineError, TranslationEngine, get_engine
 from newsdesk.translation.segmentation import (
     FieldLayout,
     GlossaryEntry,
@@ -22,7 +26,7 @@ from newsdesk.translation.segmentation import (
     restore,
     split_field,
 )
-from newsdesk.translation.sentences import normalise_segment
+from newsdesk.translation.sentences import cut_long_segment, normalise_segment
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,14 @@ class SegmentResult:
     target: str  # the final translation of the segment (markup restored, output form)
     origin: str  # "engine", "memory", "human" (a correction from the memory) or "copied"
     issues: list[Issue] = field(default_factory=list)
+    # The translated alt and title values inside this segment's tags, and those tags' start
+    # as written in the translation (only the tags that have such values).
+    attributes: list[SegmentResult] = field(default_factory=list)
+    tag_starts: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def all_issues(self) -> list[Issue]:
+        return [*(i for a in self.attributes for i in a.all_issues), *self.issues]
 
 
 @dataclass
@@ -50,7 +62,7 @@ class FieldResult:
 
     @property
     def issues(self) -> list[Issue]:
-        return [issue for segment in self.segments for issue in segment.issues]
+        return [issue for segment in self.segments for issue in segment.all_issues]
 
 
 @dataclass
@@ -115,7 +127,7 @@ def translate_document(
     layouts = [split_field(f.text, f.is_html, glossary) for f in fields]
     keys: list[str] = []
     for layout in layouts:
-        for segment in layout.segments:
+        for segment in layout.all_segments():
             if segment.translatable:
                 keys.append(normalise_segment(segment.text))
     unique_keys = list(dict.fromkeys(keys))
@@ -132,13 +144,9 @@ def translate_document(
         for key, (target, origin) in known.items()
     }
     if to_send:
-        engine_started = time.perf_counter()
-        outputs = engine.translate(to_send, source_language, target_language)
-        engine_seconds = time.perf_counter() - engine_started
-        if len(outputs) != len(to_send) or not all(isinstance(o, str) for o in outputs):
-            raise EngineError(
-                f"{engine.name} returned {len(outputs)} translations for {len(to_send)} segments"
-            )
+        outputs, engine_seconds = _translate_whole(
+            engine, to_send, source_language, target_language
+        )
         for key, output in zip(to_send, outputs, strict=True):
             translated[key] = (output, "engine")
         if use_memory:
@@ -146,7 +154,11 @@ def translate_document(
                 source_language,
                 target_language,
                 model_version,
-                list(zip(to_send, outputs, strict=True)),
+                [
+                    (key, output)
+                    for key, output in zip(to_send, outputs, strict=True)
+                    if not isinstance(output, CutOutput)
+                ],
             )
 
     others: dict[str, list[str]] = {}
@@ -202,6 +214,42 @@ def translate_document(
     )
 
 
+def _translate_whole(
+    engine: TranslationEngine, segments: list[str], source: str, target: str
+) -> tuple[list[str], float]:
+    """The engine's translation of every segment, with the time it took. A segment longer
+    than the engine takes whole goes in pieces (all in the same call) and is joined again; a
+    joined translation is a CutOutput if any of its pieces was."""
+    limit = engine.segment_limit(source, target)
+    pieces_of: list[list[str]] = [[segment] for segment in segments]
+    if limit is not None:
+        lengths = engine.measure(segments, source, target)
+        for index, (segment, length) in enumerate(zip(segments, lengths, strict=True)):
+            if length > limit:
+                pieces_of[index] = cut_long_segment(
+                    segment, limit, lambda texts: engine.measure(texts, source, target)
+                )
+    flat = [piece for pieces in pieces_of for piece in pieces]
+    started = time.perf_counter()
+    outputs = engine.translate(flat, source, target)
+    seconds = time.perf_counter() - started
+    if len(outputs) != len(flat) or not all(isinstance(o, str) for o in outputs):
+        raise EngineError(
+            f"{engine.name} returned {len(outputs)} translations for {len(flat)} segments"
+        )
+    joined: list[str] = []
+    position = 0
+    for pieces in pieces_of:
+        parts = outputs[position : position + len(pieces)]
+        position += len(pieces)
+        if len(parts) == 1:
+            joined.append(parts[0])
+            continue
+        text = " ".join(part.strip() for part in parts)
+        joined.append(CutOutput(text) if any(isinstance(p, CutOutput) for p in parts) else text)
+    return joined, seconds
+
+
 def _finish_segment(
     segment: Segment,
     translated: dict[str, tuple[str, str]],
@@ -211,15 +259,40 @@ def _finish_segment(
     run_checks: bool,
     detect_language: bool,
 ) -> SegmentResult:
+    attributes = {
+        id(inner): _finish_segment(
+            inner,
+            translated,
+            is_html,
+            source_language,
+            target_language,
+            run_checks,
+            detect_language,
+        )
+        for inner in segment.attribute_segments()
+    }
+
+    def attribute_text(inner: Segment) -> str:
+        return attributes[id(inner)].target
+
+    tag_starts = {
+        number: tag.render_start(attribute_text)
+        for number, tag in segment.tags.items()
+        if tag.attributes
+    }
     if not segment.translatable:
-        restored = restore(segment, segment.text, is_html)
-        return SegmentResult(segment.text, restored.text, "copied")
+        restored = restore(segment, segment.text, is_html, attribute_text)
+        return SegmentResult(
+            segment.text, restored.text, "copied", [], list(attributes.values()), tag_starts
+        )
     output, origin = translated[normalise_segment(segment.text)]
-    restored = restore(segment, output, is_html)
+    restored = restore(segment, output, is_html, attribute_text)
     issues: list[Issue] = []
     problem = placeholder_issue(restored.repairs)
     if problem:
         issues.append(problem)
+    if isinstance(output, CutOutput):
+        issues.append(cut_issue())
     if run_checks:
         glossary_targets = sorted({tag.plain for tag in segment.tags.values() if tag.glossary_term})
         issues.extend(
@@ -232,7 +305,9 @@ def _finish_segment(
                 detect_language,
             )
         )
-    return SegmentResult(segment.text, restored.text, origin, issues)
+    return SegmentResult(
+        segment.text, restored.text, origin, issues, list(attributes.values()), tag_starts
+    )
 
 
 def _field_alternatives(
@@ -258,8 +333,24 @@ def _field_alternatives(
                 candidates = others.get(key, [])
                 output = candidates[n] if n < len(candidates) else translated[key][0]
                 changed = changed or n < len(candidates)
-            parts.append(restore(part, output, layout.is_html).text + part.trailing)
+            parts.append(
+                restore(part, output, layout.is_html, _main_attributes(translated, layout)).text
+                + part.trailing
+            )
         text = "".join(parts)
         if changed and text != main_text and text not in texts:
             texts.append(text)
     return texts
+
+
+def _main_attributes(
+    translated: dict[str, tuple[str, str]], layout: FieldLayout
+) -> Callable[[Segment], str]:
+    """Alt and title values as in the main translation (alternatives vary sentences only)."""
+
+    def attribute_text(inner: Segment) -> str:
+        if not inner.translatable:
+            return restore(inner, inner.text, layout.is_html).text
+        return restore(inner, translated[normalise_segment(inner.text)][0], layout.is_html).text
+
+    return attribute_text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 _SPACE = re.compile(r"\s+")
 
@@ -84,3 +85,49 @@ def split_sentences(text: str) -> list[str]:
     if start < len(text):
         pieces.append(text[start:])
     return pieces
+
+
+# Where a long sentence may be cut: after a comma, semicolon or colon, before a dash.
+_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[–—]\s)|(?<=\s[–—])\s+")
+# Placeholders stay whole when a word has to be cut.
+_ATOMS = re.compile(r"</?x\d+/?>|.", re.S)
+
+
+def cut_long_segment(text: str, limit: int, measure: Callable[[list[str]], list[int]]) -> list[str]:
+    """Cut a segment that ``measure`` finds longer than ``limit`` into consecutive pieces that
+    fit: at clause boundaries where possible, else into windows of whole words, else (one
+    word longer than the limit) of characters. Joined with spaces, the pieces give the text
+    back with its whitespace normalised (and a space inside a word cut into characters);
+    neighbours are joined again as long as they fit."""
+    if measure([text])[0] <= limit:
+        return [text]
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+    if len(clauses) == 1:
+        words = text.split()
+        if len(words) > 1:
+            middle = len(words) // 2
+            clauses = [" ".join(words[:middle]), " ".join(words[middle:])]
+        else:
+            atoms = _ATOMS.findall(text)
+            if len(atoms) < 2:
+                return [text]  # nothing left to cut: the engine gets it as it is
+            middle = len(atoms) // 2
+            return [
+                *cut_long_segment("".join(atoms[:middle]), limit, measure),
+                *cut_long_segment("".join(atoms[middle:]), limit, measure),
+            ]
+    pieces = [piece for clause in clauses for piece in cut_long_segment(clause, limit, measure)]
+    # Put neighbours back together as long as they fit.
+    lengths = measure(pieces)
+    merged: list[str] = []
+    merged_length = 0
+    for piece, length in zip(pieces, lengths, strict=True):
+        if merged and merged_length + length <= limit:
+            candidate = f"{merged[-1]} {piece}"
+            candidate_length = measure([candidate])[0]
+            if candidate_length <= limit:
+                merged[-1], merged_length = candidate, candidate_length
+                continue
+        merged.append(piece)
+        merged_length = length
+    return merged

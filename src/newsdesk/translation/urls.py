@@ -11,4 +11,7 @@ urlpatterns = [
     path("languages", api.languages, name="languages"),
     path("detect", api.detect_view, name="detect"),
     path("openapi.json", api.openapi, name="openapi"),
+    path("spec", api.openapi, name="spec"),
+    path("health", api.health, name="health"),
+    path("frontend/settings", api.frontend_settings, name="frontend-settings"),
 ]

@@ -176,3 +176,31 @@ def test_article_form_links_to_its_editions(client_for, held, settings):
         f"/admin/editions/edition/?article__id__exact={held.article_id}"
     )
     assert listing.status_code == 200 and "Karmeliterviertel" in listing.content.decode()
+
+
+def test_publishing_without_a_model_tells_the_editor_what_to_install(client_for, settings, users):
+    """Issue 11 item 13: "The article is published." and, on the same page, that the English
+    edition waits for a model and the command that installs it."""
+    from newsdesk.newsroom.testing import make_article
+
+    settings.LANGUAGE_CODE = "en"
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"pairs": ["en-de"]},
+    }
+    article = make_article(headline="Die Stadt", publish=False)
+    editor = client_for("editor")
+    page = editor.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
+    assert "waits for a translation model" not in page  # not published: nothing waits yet
+    article.status = article.Status.PUBLISHED
+    article.save()
+    page = editor.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
+    assert (
+        "The English edition waits for a translation model: newsdesk models install de-en" in page
+    )
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"pairs": ["de-en"]},
+    }
+    page = editor.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
+    assert "waits for a translation model" not in page

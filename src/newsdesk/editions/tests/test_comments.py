@@ -141,7 +141,7 @@ def test_permalink_page_carries_the_script_for_a_comment_in_another_language(cli
     english = client.get(f"/en/community/comments/{comment.pk}/").content.decode()
     assert english.count(SCRIPT) == 1
     assert 'data-endpoint="/en/editions/comments/0/translation/"' in english
-    assert 'data-show="Show translation" data-hide="Hide translation"' in english
+    assert 'data-from="de" data-show="Show translation" data-hide="Hide translation"' in english
     assert 'data-label="Machine-translated"' in english
     # The same German comment on the German page: nothing to translate, no script.
     german = client.get(f"/de/community/comments/{comment.pk}/").content.decode()
@@ -165,7 +165,7 @@ def test_a_deleted_comment_in_another_language_brings_no_script(client, comment)
     assert SCRIPT not in client.get(f"/en/community/comments/{comment.pk}/").content.decode()
 
 
-def test_widget_frame_carries_the_script_from_this_site(client, partner_comment):
+def test_widget_frame_carries_the_script_from_this_site(client, engine, partner_comment):
     response = client.get(f"/community/embed/?url={PARTNER}/bericht&lang=en")
     assert response.status_code == 200
     html = response.content.decode()
@@ -191,10 +191,28 @@ def test_the_frame_asks_the_endpoint_as_an_anonymous_reader_without_cookies(
     assert not response.cookies
 
 
-def test_discussion_page_carries_the_script_only_for_other_languages(client, partner_comment):
+def test_discussion_page_carries_the_script_only_for_other_languages(
+    client, engine, partner_comment
+):
     url = f"/community/conversations/{partner_comment.conversation_id}/"
     english = client.get(f"/en{url}").content.decode()
     assert english.count(SCRIPT) == 1
     assert 'data-endpoint="/en/editions/comments/0/translation/"' in english
     german = client.get(f"/de{url}").content.decode()
     assert "Die Schule ist neu." in german and SCRIPT not in german
+
+
+def test_show_translation_is_offered_only_when_the_engine_can_translate(client, comment, settings):
+    """Issue 11 item 14: no button that can only answer "not available"."""
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"pairs": ["en-de"]},  # nothing into English
+    }
+    english = client.get(f"/en/community/comments/{comment.pk}/").content.decode()
+    assert "Die Schule ist neu." in english and SCRIPT not in english
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"pairs": ["fr-en"]},  # into English, but not from German
+    }
+    page = client.get(f"/en/community/comments/{comment.pk}/").content.decode()
+    assert 'data-from="fr"' in page  # the script adds buttons under French comments only

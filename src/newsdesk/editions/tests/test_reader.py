@@ -188,3 +188,37 @@ def test_an_edition_in_the_originals_own_language_is_not_an_alternate(translated
     assert edition_alternates(translated) == [("en", "/en/politik/buergermeister/")]
     translated.language = "en"  # an editor corrected the original's language
     assert edition_alternates(translated) == []
+
+
+def test_the_notice_ends_the_article_in_its_column_and_a_label_stands_by_the_headline(
+    client, translated
+):
+    """Issue 11 item 15: as the page we model, the notice with "here" linking to the original
+    at the end of the article, inside the text column; a short label near the headline."""
+    html = client.get("/en/politik/buergermeister/").content.decode()
+    article = html.split('<article class="article" lang="en">')[1].split("</article>")[0]
+    header, after_header = article.split("</header>")
+    assert '<p class="edition-label">Automatically translated · <a href="/de/politik/' in header
+    assert header.index("edition-label") < header.index("article__headline")
+    body_end = after_header.index("</div>")  # the end of .article__body
+    assert after_header.index('<aside class="edition-notice"') > body_end
+    assert (
+        'read the original article <a href="/de/politik/buergermeister/">here</a>'
+        in (after_header[body_end:])
+    )
+    assert "edition-notice" not in html.split('<article class="article"')[0]  # not above it
+    assert "/static/editions/edition.css" in html.split("</head>")[0]
+
+
+def test_an_article_without_its_english_edition_says_so_in_english(client, engine, publish):
+    """Issue 11 item 13: the reader of /en/... of an article not yet translated is told, and
+    the German text is marked as German."""
+    publish(headline="Die Stadt", slug="stadt")
+    html = client.get("/en/politik/stadt/").content.decode()
+    assert '<article class="article" lang="de">' in html
+    assert (
+        '<p class="edition-label edition-label--missing" lang="en" role="note">This article is '
+        "not yet available in English; here it is in the original German.</p>"
+    ) in html
+    german = client.get("/de/politik/stadt/").content.decode()
+    assert "not yet available" not in german and "edition-label" not in german

@@ -16,6 +16,7 @@ from newsdesk.editions.models import Edition, EditionPolicy, EditionSegment
 from newsdesk.editions.source import part_text
 from newsdesk.newsroom import actions
 from newsdesk.newsroom.models import Block
+from newsdesk.translation.engines import TranslationEngine
 from newsdesk.translation.models import MemoryEntry
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +213,33 @@ def test_correction_with_markup_goes_to_the_memory_with_placeholders(engine, pub
     assert entry.target_text == "<x2>Brand-new</x2>: the <x1>station</x1> & more."
 
 
+def test_a_links_title_is_translated_and_a_correction_keeps_the_link(engine, publish, committed):
+    """Issue 11: readers see a link's title; it is translated (through the memory) and the
+    edition's markers know the translated tag, so a post-edit maps it back."""
+    article = publish(
+        headline="Das Haus",
+        blocks=[
+            (
+                "paragraph",
+                'Der <a href="https://example.org/" title="Die neue Schule">Bahnhof</a> ist neu.',
+            )
+        ],
+    )
+    committed(workflow.run_translation, edition_of(article).pk)
+    edition = edition_of(article)
+    assert (
+        'title="The new School"'
+        in edition.content[next(k for k in edition.content if k.endswith(":text"))]
+    )
+    segment = edition.segments.get(field__endswith=":text")
+    tag = next(start for _n, kind, start, _end in segment.markers if kind == "pair")
+    assert 'title="The new School"' in tag
+    assert workflow.to_placeholders(segment, f"The {tag}station</a> is new.") == (
+        "The <x1>station</x1> is new."
+    )
+    assert MemoryEntry.objects.filter(source_text="Die neue Schule").exists()
+
+
 def test_bad_corrections_are_refused_and_change_nothing(engine, publish, committed, users):
     article = publish(headline="Das Haus")
     committed(workflow.run_translation, edition_of(article).pk)
@@ -286,7 +314,7 @@ class Killed(BaseException):
     """What a kill -9 looks like from inside: the task stops dead, nothing is cleaned up."""
 
 
-class DyingEngine:
+class DyingEngine(TranslationEngine):
     name = "dying"
 
     def __init__(self, inner):

@@ -27,6 +27,12 @@ class UnsupportedLanguagePair(EngineError):
         self.target = target
 
 
+class CutOutput(str):
+    """A translation the engine stopped at its length limit: its end may be missing. An
+    engine returns it in place of a plain ``str``; the pipeline flags the segment and keeps it
+    out of the memory."""
+
+
 class TranslationEngine:
     """What every engine offers. Subclasses implement translate() and language_pairs()."""
 
@@ -50,6 +56,17 @@ class TranslationEngine:
         ``count``). An engine that cannot give alternatives (a service without them) returns
         empty lists."""
         return [[] for _segment in segments]
+
+    def segment_limit(self, source: str, target: str) -> int | None:
+        """The longest segment, in the units of :meth:`measure`, that the engine translates
+        whole; the pipeline cuts longer ones at clause boundaries (or into windows of words)
+        and joins their translations. None: no limit (a service that takes whole texts)."""
+        return None
+
+    def measure(self, segments: list[str], source: str, target: str) -> list[int]:
+        """How long each segment is for :meth:`segment_limit` (words, unless the engine counts
+        its own pieces)."""
+        return [len(segment.split()) for segment in segments]
 
     def language_pairs(self) -> set[tuple[str, str]]:
         """The (source, target) pairs this engine can translate directly or by pivoting."""

@@ -13,7 +13,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from newsdesk.translation.engines import EngineError, TranslationEngine, UnsupportedLanguagePair
+from newsdesk.translation.engines import (
+    CutOutput,
+    EngineError,
+    TranslationEngine,
+    UnsupportedLanguagePair,
+)
 from newsdesk.translation.modelstore import (
     VOCABULARY_MAP,
     InstalledModel,
@@ -25,6 +30,8 @@ from newsdesk.translation.modelstore import (
 logger = logging.getLogger(__name__)
 PIVOT = "en"
 MAX_AUTO_TRANSLATORS = 4
+# CTranslate2 reads at most this many source pieces (its default truncation, made explicit).
+MAX_INPUT_PIECES = 1024
 
 
 def available_cores() -> int:
@@ -80,6 +87,7 @@ class CTranslate2Engine(TranslationEngine):
         max_decoding_length: int = 512,
         pivot: str = PIVOT,
         restrict_vocabulary: bool = True,
+        max_segment_pieces: int = 256,
     ) -> None:
         self.model_dir = Path(model_dir)
         self.device = device
@@ -92,6 +100,10 @@ class CTranslate2Engine(TranslationEngine):
         # Score only the pieces the model was trained to write (the target sentencepiece
         # model's), not the whole shared vocabulary: see modelstore.target_candidates.
         self.restrict_vocabulary = restrict_vocabulary
+        # The longest segment (in source pieces) translated in one go: the pipeline cuts
+        # longer ones at clause boundaries. At twice its length the output still fits
+        # max_decoding_length, and the input never reaches CTranslate2's truncation.
+        self.max_segment_pieces = max_segment_pieces
         self._loaded: dict[str, _Loaded] = {}
         self._lock = threading.Lock()
         self.loads = 0  # how many models this engine has loaded (they stay loaded)
@@ -209,15 +221,25 @@ class CTranslate2Engine(TranslationEngine):
         share = -(-sum(lengths) // self.inter_threads)
         return max(max(lengths), min(self.max_batch_tokens, share))
 
+    def segment_limit(self, source: str, target: str) -> int | None:
+        return self.max_segment_pieces
+
+    def measure(self, segments: list[str], source: str, target: str) -> list[int]:
+        """Source pieces per segment, as the first model of the route cuts them."""
+        loaded = self._load(self._route_or_raise(source, target)[0])
+        return [len(pieces) for pieces in loaded.source_spm.encode(segments, out_type=int)]
+
     def _translate_pair(self, segments: list[str], pair: str) -> list[str]:
         return [best for best, *_others in self._hypotheses(segments, pair, 1)]
 
     def _hypotheses(self, segments: list[str], pair: str, count: int) -> list[list[str]]:
         """The ``count`` best hypotheses of every segment (a wider beam when more are asked
-        for than the beam holds)."""
+        for than the beam holds). A hypothesis that ran into the decoding limit, or whose
+        source was longer than the model reads, is a CutOutput."""
         loaded = self._load(pair)
         batch = [loaded.source_spm.encode(text, out_type=str) for text in segments]
         longest = max((len(tokens) for tokens in batch), default=0)
+        decoding_limit = min(self.max_decoding_length, 2 * longest + 10)
         try:
             results = loaded.translator.translate_batch(
                 batch,
@@ -225,15 +247,24 @@ class CTranslate2Engine(TranslationEngine):
                 num_hypotheses=count,
                 max_batch_size=self.batch_tokens([len(tokens) for tokens in batch]),
                 batch_type="tokens",
-                max_decoding_length=min(self.max_decoding_length, 2 * longest + 10),
+                max_input_length=MAX_INPUT_PIECES,
+                max_decoding_length=decoding_limit,
                 use_vmap=loaded.use_vmap,
             )
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"CTranslate2 failed on {pair}: {exc}") from None
-        return [
-            [loaded.target_spm.decode(hypothesis) for hypothesis in result.hypotheses]
-            for result in results
-        ]
+        hypotheses = []
+        for tokens, result in zip(batch, results, strict=True):
+            source_cut = len(tokens) > MAX_INPUT_PIECES
+            hypotheses.append(
+                [
+                    (CutOutput if source_cut or len(pieces) >= decoding_limit else str)(
+                        loaded.target_spm.decode(pieces)
+                    )
+                    for pieces in result.hypotheses
+                ]
+            )
+        return hypotheses
 
     def _route_or_raise(self, source: str, target: str) -> list[str]:
         route = self._route(source, target)
@@ -247,9 +278,11 @@ class CTranslate2Engine(TranslationEngine):
         if not segments:
             return []
         outputs = segments
+        cut: set[int] = set()
         for pair in route:
             outputs = self._translate_pair(outputs, pair)
-        return outputs
+            cut.update(i for i, output in enumerate(outputs) if isinstance(output, CutOutput))
+        return [CutOutput(o) if i in cut else o for i, o in enumerate(outputs)]
 
     def translate_alternatives(
         self, segments: list[str], source: str, target: str, count: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from newsdesk.translation.engines import TranslationEngine
+from newsdesk.translation.engines import CutOutput, TranslationEngine
 
 _DE_EN = {
     "der": "the",
@@ -75,6 +75,9 @@ class DummyEngine(TranslationEngine):
     (writes every placeholder twice), "garble" (renumbers them, pads them with spaces),
     "reverse" (reverses the order of the words between them).
     ``fail``: raise this message as an EngineError on every call.
+    ``max_words``: the longest segment it translates whole (longer ones are cut by the
+    pipeline); a longer one comes back cut after that many words, as a
+    :class:`~newsdesk.translation.engines.CutOutput`.
     """
 
     name = "dummy"
@@ -85,10 +88,12 @@ class DummyEngine(TranslationEngine):
         pairs: list[str] | None = None,
         version: str = "1",
         fail: str = "",
+        max_words: int | None = None,
     ) -> None:
         self.placeholders = placeholders
         self.version = version
         self.fail = fail
+        self.max_words = max_words
         self.pairs = {tuple(pair.split("-", 1)) for pair in (pairs or ["de-en", "en-de"])}
         self.calls: list[tuple[list[str], str, str]] = []
 
@@ -106,7 +111,19 @@ class DummyEngine(TranslationEngine):
         if self.fail:
             raise EngineError(self.fail)
         dictionary = _DICTIONARIES.get((source, target), {})
-        return [self._mangle(self._words(text, dictionary)) for text in segments]
+        outputs: list[str] = []
+        for text in segments:
+            words = text.split(" ")
+            if self.max_words and len(words) > self.max_words:
+                outputs.append(
+                    CutOutput(self._words(" ".join(words[: self.max_words]), dictionary))
+                )
+            else:
+                outputs.append(self._mangle(self._words(text, dictionary)))
+        return outputs
+
+    def segment_limit(self, source: str, target: str) -> int | None:
+        return self.max_words
 
     @staticmethod
     def _words(text: str, dictionary: dict[str, str]) -> str:

@@ -133,9 +133,10 @@ def test_auto_source_reports_the_detected_language(client, api_key):
         ({"source": "de", "target": "en"}, 400, "missing q parameter"),
         ({"q": "x", "target": "en"}, 400, "missing source parameter"),
         ({"q": "x", "source": "de"}, 400, "missing target parameter"),
-        ({"q": "x", "source": "de", "target": "en", "format": "pdf"}, 400, "format must be"),
+        ({"q": "x", "source": "de", "target": "en", "format": "pdf"}, 400, "pdf format is not"),
         ({"q": [1, 2], "source": "de", "target": "en"}, 400, "list of strings"),
-        ({"q": "x", "source": "de", "target": "tr"}, 400, "de to tr is not supported"),
+        ({"q": "x", "source": "de", "target": "tr"}, 400, "tr is not supported"),
+        ({"q": "x", "source": "zz-AT", "target": "en"}, 400, "zz-AT is not supported"),
         ({"q": "x" * 501, "source": "de", "target": "en"}, 400, "exceeds the limit of 500"),
     ],
 )
@@ -253,9 +254,12 @@ def test_languages_lists_targets_per_source(client_for, role):
     response = client_for(role).get("/mt/languages")
     assert response.status_code == 200
     assert response.json() == [
-        {"code": "de", "name": "Deutsch", "targets": ["en"]},
+        {"code": "de", "name": "German", "targets": ["en"]},
         {"code": "en", "name": "English", "targets": ["de"]},
     ]
+    # Every name in one language: the client's, when it asks for one.
+    german = client_for(role).get("/mt/languages", HTTP_ACCEPT_LANGUAGE="de")
+    assert [entry["name"] for entry in german.json()] == ["Deutsch", "Englisch"]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -272,7 +276,14 @@ def test_detect(client_for, role, api_key):
 def test_openapi_schema_documents_the_endpoints(client):
     schema = client.get("/mt/openapi.json").json()
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == {"/translate", "/languages", "/detect"}
+    assert set(schema["paths"]) == {
+        "/translate",
+        "/languages",
+        "/detect",
+        "/health",
+        "/frontend/settings",
+        "/spec",
+    }
     translate = schema["paths"]["/translate"]["post"]
     assert {"q", "source", "target", "format", "api_key"} <= set(
         translate["requestBody"]["content"]["application/json"]["schema"]["properties"]
@@ -299,3 +310,41 @@ def test_rate_limit_starts_afresh_each_minute(client, monkeypatch):
     assert post(client, "/mt/translate", request)[0] == 429
     monkeypatch.setattr(api, "_minute", lambda: 29_000_001)
     assert post(client, "/mt/translate", request)[0] == 200
+
+
+def test_no_break_spaces_line_breaks_and_titles_come_through_the_api(client, api_key):
+    """Issue 11's fidelity examples through /mt/translate as clients send them."""
+    status, body = post(
+        client,
+        "/mt/translate",
+        {
+            "q": [
+                "<p>Die Stadt:&nbsp;10&nbsp;Euro</p>",
+                '<p>Das ist <font color="red">die neue</font> Schule.</p>',
+                '<p><a href="/x" title="Die neue Schule">Heute</a></p>',
+            ],
+            "source": "de",
+            "target": "en",
+            "format": "html",
+            "api_key": api_key,
+        },
+    )
+    assert (status, body["translatedText"]) == (
+        200,
+        [
+            "<p>The City:&nbsp;10&nbsp;Euros</p>",
+            '<p>The is <font color="red">the new</font> School.</p>',
+            '<p><a href="/x" title="The new School">Today</a></p>',
+        ],
+    )
+    status, body = post(
+        client,
+        "/mt/translate",
+        {
+            "q": "Die Stadt\u00a0Wien ist\nneu.\n\nDas Haus",
+            "source": "de",
+            "target": "en",
+            "api_key": api_key,
+        },
+    )
+    assert body == {"translatedText": "The City\u00a0Wien is\nnew.\n\nThe House"}

@@ -154,6 +154,7 @@ def split_vocabulary_release(tmp_path_factory):
     return release, german_only, target_pieces
 
 
+@pytest.mark.django_db  # the install command tells the editions
 def test_output_is_restricted_to_the_target_languages_pieces(split_vocabulary_release, tmp_path):
     from newsdesk.translation.modelstore import VOCABULARY_MAP, install_from_path
 
@@ -311,3 +312,54 @@ def test_a_vocabulary_map_that_came_with_the_model_is_kept(split_vocabulary_rele
         listing = io.StringIO()
         call_command("models", "list", stdout=listing)
     assert "as its own vocabulary map says" in listing.getvalue()
+
+
+def _long_sentence(ending: str) -> str:
+    """A single English sentence of 300 words (over 900 pieces of the tiny vocabulary)."""
+    import random
+
+    words = (
+        "the council met on monday and decided that the new school will be built near the "
+        "station with money from the city"
+    ).split()
+    pick = random.Random(3)
+    return " ".join(pick.choice(words) for _ in range(300)) + " " + ending
+
+
+def test_the_last_words_of_a_300_word_sentence_change_the_translation(model_dir):
+    """Issue 11: one sentence too long for the model came back the same whatever its end
+    said (the input or output limit cut it off). The pipeline cuts it at the engine's limit
+    and joins the pieces, so a change in the last words changes the translation."""
+    first, second = _long_sentence("today."), _long_sentence("tomorrow instead.")
+    assert first.split()[:300] == second.split()[:300] and len(first.split()) == 301
+
+    def translate(text: str, engine: CTranslate2Engine) -> str:
+        result = translate_document(
+            [SourceField("t", text)],
+            "en",
+            "fr",
+            engine=engine,
+            glossary=[],
+            use_memory=False,
+            detect_language=False,
+        )
+        return result.text("t")
+
+    whole = CTranslate2Engine(str(model_dir), beam_size=1, max_segment_pieces=100_000)
+    assert whole.measure([first], "en", "fr")[0] > 900
+    # Sent whole, the limits swallow the end: the fault this test guards against.
+    assert translate(first, whole) == translate(second, whole)
+
+    engine = CTranslate2Engine(str(model_dir), beam_size=1)
+    assert translate(first, engine) != translate(second, engine)
+
+
+def test_output_at_the_length_limit_is_a_cut_output(model_dir):
+    from newsdesk.translation.engines import CutOutput
+
+    engine = CTranslate2Engine(str(model_dir), beam_size=1)
+    # Random weights never write the end: every output runs into the decoding limit.
+    (output,) = engine.translate(["Der Rat tagte."], "de", "en")
+    assert isinstance(output, CutOutput)
+    engine.max_decoding_length = 1000
+    assert engine.segment_limit("de", "en") == 256

@@ -108,6 +108,8 @@ def _leftovers(model_dir: Path) -> list[str]:
     return sorted(p.name for p in model_dir.iterdir()) if model_dir.exists() else []
 
 
+# An install tells the apps that listen (the editions waiting for a model look in the database).
+@pytest.mark.django_db
 def test_install_from_index_with_progress_and_checksum(server, empty_models, settings, capsys):
     settings.NEWSDESK_MODEL_INDEX_URL = f"{server}/index.json"
     call_command("models", "install", "de-en")
@@ -175,6 +177,7 @@ def test_unknown_pair_missing_release_and_bad_input_are_explained(server, empty_
         call_command("models", "install", "fr-it")
 
 
+@pytest.mark.django_db
 def test_install_offline_from_a_zip_or_directory(
     marian_releases, release_zip, empty_models, tmp_path, capsys
 ):
@@ -199,6 +202,7 @@ def test_install_offline_from_a_zip_or_directory(
     assert _leftovers(empty_models) == ["de-en", "en-fr"]
 
 
+@pytest.mark.django_db
 def test_argos_package_is_installed_as_it_is(converted_models, empty_models, tmp_path):
     package = tmp_path / "translate-de_en-1_0.argosmodel"
     with zipfile.ZipFile(package, "w") as archive:

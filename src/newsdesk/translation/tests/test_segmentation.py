@@ -139,3 +139,138 @@ def test_lost_glossary_term_is_put_back_between_words():
 def test_unclosed_and_stray_inline_tags_stay_where_they_were():
     source = "<p>Offen <b>ohne Ende</p><p>Ende ohne </i>Anfang.</p>"
     assert _identity(source) == "<p>Offen <b>ohne Ende</p><p>Ende ohne </i>Anfang.</p>"
+
+
+# --- no-break spaces, the content model, line breaks, attributes (issue 11) -------------
+
+
+def test_no_break_spaces_survive_the_round_trip_in_their_spelling():
+    for source in (
+        "<p>Preis:&nbsp;10&nbsp;Euro</p>",
+        "<p>Preis:&#160;10&#160;Euro, z.&#160;B. 10\u202fkm</p>",
+        "<p>5&#8239;000 Menschen, 12&#8199;Uhr</p>",
+        "<p>Preis:\u00a010\u00a0Euro</p>",
+    ):
+        assert _identity(source) == source
+    # A field that writes one no-break space both ways gets the entity for both.
+    mixed = "<p>z.\u00a0B. 10&nbsp;km</p>"
+    assert _identity(mixed) == "<p>z.&nbsp;B. 10&nbsp;km</p>"
+    assert _identity("Preis:\u00a010\u00a0Euro", is_html=False) == "Preis:\u00a010\u00a0Euro"
+
+
+def test_no_break_spaces_go_back_next_to_the_same_words():
+    (segment,) = split_field("<p>Preis:&nbsp;10&nbsp;Euro</p>", True).segments
+    assert restore(segment, "Price: 10 euros", True).text == "Price:&nbsp;10&nbsp;euros"
+    # The words moved: each no-break space follows its number.
+    (segment,) = split_field("Es kostet 10\u00a0Euro und wiegt 3\u202fkg.", False).segments
+    restored = restore(segment, "It weighs 3 kg and costs 10 euros.", False)
+    assert restored.text == "It weighs 3\u202fkg and costs 10\u00a0euros."
+    assert restored.repairs == []
+    # Neither word came through: at about the same place, never lost.
+    (segment,) = split_field("Das gilt z.\u00a0B. hier.", False).segments
+    assert restore(segment, "This applies here for example.", False).text.count("\u00a0") == 1
+
+
+def test_an_engine_that_keeps_the_no_break_space_is_not_given_another():
+    (segment,) = split_field("10\u00a0km weit", False).segments
+    assert restore(segment, "10\u00a0km far", False).text == "10\u00a0km far"
+
+
+def test_phrasing_and_unknown_elements_stay_inside_the_sentence():
+    for markup in (
+        '<font color="red">die neue</font>',
+        "<label>die neue</label>",
+        "<ins>die neue</ins>",
+        "<del>die neue</del>",
+        '<news-term data-id="7">die neue</news-term>',
+        "<blink>die neue</blink>",
+        "<button>die neue</button>",
+    ):
+        source = f"<p>Das ist {markup} Schule.</p>"
+        (segment,) = split_field(source, True).segments
+        assert segment.text == "Das ist <x1>die neue</x1> Schule."
+        assert _identity(source) == source
+
+
+def test_a_comment_inside_a_sentence_does_not_cut_it():
+    source = "<!-- Anfang --><p>Das ist <!-- Notiz --> die neue Schule.</p>"
+    layout = split_field(source, True)
+    assert [s.text for s in layout.segments] == ["Das ist <x1/> die neue Schule."]
+    assert _identity(source) == source
+
+
+def test_elements_outside_phrasing_content_end_the_block():
+    layout = split_field(
+        "<div>Eins <section>zwei</section> drei<table><tr><td>vier</td></tr></table></div>", True
+    )
+    assert [s.text for s in layout.segments] == ["Eins", "zwei", "drei", "vier"]
+
+
+def test_script_inside_a_sentence_is_one_placeholder_and_pre_keeps_its_escapes():
+    source = "<p>Text <script>if (a < b) x('<b>');</script> mehr.</p><pre>a &amp; &lt;b&gt;</pre>"
+    (segment,) = split_field(source, True).segments
+    assert segment.text == "Text <x1/> mehr."
+    assert _identity(source) == source
+
+
+def test_a_single_line_break_in_plain_text_is_not_a_sentence_boundary():
+    text = "Wenn eine Zeile kein Verb\nenthält, muss die Übersetzung\nfalsch sein."
+    (segment,) = split_field(text, False).segments
+    assert segment.text == text  # one sentence; the engine gets it with spaces (the memory form)
+    restored = restore(segment, "If a line has no verb, the translation must be wrong.", False)
+    assert restored.text.count("\n") == 2 and restored.repairs == []
+    assert " \n" not in restored.text and "\n " not in restored.text
+    assert _identity(text, is_html=False) == text
+
+
+def test_blank_lines_and_list_items_end_a_paragraph_in_plain_text():
+    text = "Erster Absatz\nmit zwei Zeilen.\n\n  Zweiter Absatz:\n- Punkt eins\n2. Punkt zwei"
+    layout = split_field(text, False)
+    assert [s.text for s in layout.segments] == [
+        "Erster Absatz\nmit zwei Zeilen.",
+        "Zweiter Absatz:",
+        "- Punkt eins",
+        "2. Punkt zwei",
+    ]
+    assert _identity(text, is_html=False) == text
+
+
+def test_alt_and_title_are_segments_of_their_own_other_attributes_untouched():
+    source = (
+        '<p>Ein <a href="/a?b=1&amp;c=2" title="Mehr &quot;dazu&quot;" data-x=\'Y\'>Link</a> '
+        "und <img src=bild.png alt=Bild title='Ein Foto'> hier.</p>"
+        '<figure title="Die Abbildung"><p>Text</p></figure>'
+    )
+    layout = split_field(source, True)
+    (sentence, text) = layout.segments[0], layout.segments[-1]
+    assert [s.text for s in sentence.attribute_segments()] == ['Mehr "dazu"', "Bild", "Ein Foto"]
+    assert [s.text for s in layout.all_segments()] == [
+        'Mehr "dazu"',
+        "Bild",
+        "Ein Foto",
+        "Ein <x1>Link</x1> und <x2/> hier.",
+        "Die Abbildung",
+        "Text",
+    ]
+    assert text.text == "Text"
+    assert _identity(source) == source  # untranslated values keep their bytes
+
+    translations = {'Mehr "dazu"': 'More "on it"', "Bild": "Picture", "Ein Foto": "A photo"}
+
+    def attribute_text(segment):
+        return restore(segment, translations[segment.text], True).text
+
+    restored = restore(sentence, "A <x1>link</x1> and <x2/> here.", True, attribute_text)
+    assert restored.text == (
+        '<a href="/a?b=1&amp;c=2" title="More &quot;on it&quot;" data-x=\'Y\'>'.join(
+            ["A ", "link</a> and "]
+        )
+        + "<img src=bild.png alt=\"Picture\" title='A photo'> here."
+    )
+
+
+def test_attribute_values_without_words_are_not_segments():
+    layout = split_field(
+        '<p><img src="x.png" alt="" title="2026"> <abbr title="">EU</abbr></p>', True
+    )
+    assert [s.text for s in layout.all_segments()] == ["<x1/> <x2>EU</x2>"]

@@ -1,10 +1,12 @@
-// "Show translation" under each comment written in another language than the page's.
+// "Show translation" under each comment written in another language than the page's, when
+// the engine can translate that language (data-from) into the page's.
 (function () {
   "use strict";
   var script = document.currentScript;
   if (!script) { return; }
   var pageLanguage = document.documentElement.lang;
   var endpoint = script.dataset.endpoint;
+  var translatable = (script.dataset.from || "").split(" ");
 
   function urlFor(id) {
     return endpoint.replace("/0/", "/" + encodeURIComponent(id) + "/");
@@ -54,6 +56,7 @@
       var language = item.getAttribute("lang");
       var actions = item.querySelector(":scope > article > .comment__actions");
       if (!language || language === pageLanguage || !actions) { return; }
+      if (translatable.indexOf(language) < 0) { return; }
       var id = item.id.replace(/^c-/, "");
       var button = document.createElement("button");
       button.type = "button";

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newsdesk.translation import modelstore
 from newsdesk.translation.modelstore import ModelError
+from newsdesk.translation.signals import model_installed
 
 
 class Command(BaseCommand):
@@ -116,6 +117,9 @@ class Command(BaseCommand):
                 "Its output is restricted to the {:,} of its {:,} tokens that belong to the "
                 "target language.".format(*model.output_vocabulary)
             )
+        for _receiver, said in model_installed.send(sender=self.__class__, pair=model.pair):
+            if isinstance(said, str) and said:
+                self.stdout.write(said)
 
     def _step(self, what: str) -> None:
         self.stdout.write(f"… {what}", ending="\n")
