@@ -262,6 +262,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Whether e-mails are printed on the console instead of sent (the demo): pages that promise an
+# e-mail, and the demo's banner, say where it went.
+NEWSDESK_EMAILS_ON_CONSOLE = EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "newsdesk@localhost")
 
 LOGIN_URL = "admin:login"

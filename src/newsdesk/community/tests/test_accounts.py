@@ -261,3 +261,25 @@ def test_a_stranger_cannot_lock_the_owner_out(client):
         "/de/accounts/login/", {"login": "neu@example.org", "password": "ein sehr gutes Passwort"}
     )
     assert response.status_code == 302 and "_auth_user_id" in owner.session
+
+
+@pytest.mark.parametrize("told", [True, False])
+def test_the_confirmation_page_says_where_console_mails_went(client, settings, told):
+    settings.NEWSDESK_EMAILS_ON_CONSOLE = told
+    response = sign_up(client, email=f"{told}@example.org")
+    page = client.get(response["Location"]).content.decode()
+    assert response.status_code == 302
+    # The German page, in German.
+    assert ("Konsole" in page) is told
+    assert "console" not in page
+
+
+def test_the_demo_banner_says_where_mails_go(settings):
+    from newsdesk.core.management.commands.demo import demo_banner
+
+    settings.NEWSDESK_EMAILS_ON_CONSOLE = True
+    assert "e-mails:       printed on this console" in demo_banner("127.0.0.1:8000", "pw")
+    settings.NEWSDESK_EMAILS_ON_CONSOLE = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    banner = demo_banner("127.0.0.1:8000", "pw")
+    assert "console" not in banner and "smtp" in banner

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from newsdesk.core.context_processors import emails_on_console
 from newsdesk.core.management.commands.serve import DEFAULT_THREADS, server_argv
 from newsdesk.core.roles import ADMIN
 
@@ -44,13 +45,7 @@ class Command(BaseCommand):
             return
         self.stdout.write("[4/4] Starting the worker and the web server …")
         host = options["bind"]
-        banner = (
-            f"\n  newsdesk demo: http://{host}/\n"
-            f"  back office:   http://{host}/admin/\n"
-            f"  login:         admin / {password}\n"
-            f"  data:          {settings.DATA_DIR}\n  Stop with Ctrl+C.\n"
-        )
-        self._run(host, banner)
+        self._run(host, demo_banner(host, password))
 
     def _admin_password(self) -> str:
         """The demo's admin gets a fresh random password on every start, printed once."""
@@ -80,6 +75,23 @@ class Command(BaseCommand):
         supervisor.run()
         if server.returncode not in (0, -signal.SIGTERM, None):
             raise SystemExit(f"the web server stopped with exit code {server.returncode}")
+
+
+def demo_banner(host: str, password: str) -> str:
+    """What the demo prints once it runs: its addresses, the admin's login, where its data
+    lives and where its e-mails go (the console, unless EMAIL_BACKEND says otherwise)."""
+    mail = (
+        "printed on this console (sign-up confirmations too: copy the link from here)"
+        if emails_on_console()
+        else f"sent through {settings.EMAIL_BACKEND}"
+    )
+    return (
+        f"\n  newsdesk demo: http://{host}/\n"
+        f"  back office:   http://{host}/admin/\n"
+        f"  login:         admin / {password}\n"
+        f"  e-mails:       {mail}\n"
+        f"  data:          {settings.DATA_DIR}\n  Stop with Ctrl+C.\n"
+    )
 
 
 class Supervisor:
