@@ -12,13 +12,21 @@ import sys
 from pathlib import Path
 
 
+def _data_dir() -> Path:
+    return Path(os.environ.get("NEWSDESK_DATA_DIR", Path.cwd() / "var"))
+
+
+def _ensure_data_dir() -> None:
+    """The data directory (the embedded database, the model store, media) exists before any
+    command opens it, whether or not the secret key is generated there."""
+    _data_dir().mkdir(parents=True, exist_ok=True)
+
+
 def _ensure_secret_key() -> None:
     """Without SECRET_KEY, keep a generated one in the data directory (mode 0600)."""
     if os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE"):
         return
-    data_dir = Path(os.environ.get("NEWSDESK_DATA_DIR", Path.cwd() / "var"))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key_file = data_dir / "secret_key"
+    key_file = _data_dir() / "secret_key"
     if not key_file.exists():
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
@@ -86,6 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "newsdesk"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    _ensure_data_dir()
     _ensure_secret_key()
     from django.core.management import execute_from_command_line
 
