@@ -1,12 +1,14 @@
 """Every URL of the URLconf, asked by every role (issue 16): each answer is compared with the
 table below of what each role may do. A URL pattern missing from the table fails the test,
-so every new view gets its row (the legal app adds its own).
+so every new view gets its row.
 
 The walk asks with GET (HEAD for nothing else): views that change data answer GET with 405
 or send the visitor on, and their POST answers per role are tested beside each app's views.
 Sample arguments come from the fixture below (a published article, a reader's comment, a
-partner page's conversation, a warning...); the back office's object pages get the first row
-of their model.
+partner page's conversation, a warning, and the legal channels' records: a notice the reader
+sent, a statement of reasons to the reader with their complaint, a case for the authorities
+with its evidence package and hold...); the back office's object pages get the first row of
+their model.
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ SITE: dict[str, dict[str, str]] = {
     "translation:languages": same(OK),
     "translation:detect": same(NOT_ALLOWED),
     "translation:openapi": same(OK),
+    "translation:spec": same(OK),
+    "translation:health": same(OK),
+    "translation:frontend-settings": same(OK),
     "community_api:threads": same(OK),
     "community_api:counts": same(OK),
     "community_api:opening": same(OK),
@@ -131,6 +136,43 @@ SITE: dict[str, dict[str, str]] = {
     "newsroom:section_feed_rss": same(OK),
     "newsroom:section_feed_atom": same(OK),
     "newsroom:article": same(OK),
+    # The legal channels (issue 13). The notice form, "Melde- und Abhilfestelle", is for
+    # everyone, account or not (Art. 16); so are the terms, privacy notice and netiquette.
+    "legal:report": same(OK),
+    "legal:terms": same(OK),
+    "legal:privacy": same(OK),
+    "legal:netiquette": same(OK),
+    # A notice's status page: its notifier (the reader, by account; others by the token of its
+    # e-mails) and the team; anyone else is told there is no such notice.
+    "legal:notice": roles(NOT_FOUND, OK, OK, NOT_FOUND, OK),
+    # A statement of reasons: its reader and the team; visitors sign in first, anyone else is
+    # told there is no such statement.
+    "legal:statement": roles(LOGIN, OK, OK, NOT_FOUND, OK),
+    # Complaints (Art. 20): only the statement's reader (signed in) or the notice's notifier
+    # (the reader here; without an account by the notice's token, so no login page) complain;
+    # the team does not complain about its own decisions.
+    "legal:complain_statement": roles(LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "legal:complain_notice": roles(FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    # The reader's own data and the terms they still have to accept.
+    "legal:my_data": READERS_ONLY,
+    "legal:accept_terms": READERS_ONLY,
+    # The community team's (legal team's) pages.
+    "legal:notices": MODERATORS,
+    "legal:notice_review": MODERATORS,
+    "legal:decide_notice": MODERATORS_POST,
+    "legal:complaints": MODERATORS,
+    "legal:complaint": MODERATORS,
+    "legal:decide_complaint": MODERATORS_POST,
+    "legal:misuse": MODERATORS,
+    "legal:authority_cases": MODERATORS,
+    "legal:open_authority_case": MODERATORS,
+    "legal:authority_case": MODERATORS,
+    "legal:export_evidence": MODERATORS_POST,
+    "legal:close_authority_case": MODERATORS_POST,
+    "legal:evidence_package": MODERATORS,
+    "legal:holds": MODERATORS,
+    "legal:release_hold": MODERATORS_POST,
+    "legal:transparency_report": MODERATORS,
 }
 
 # The back office. Visitors and readers are sent to its login; staff get in; each model's
@@ -187,6 +229,17 @@ ADMIN_MODELS: dict[str, tuple[str, ...]] = {
     "translation.glossaryterm": (ED, ADM),
     "translation.memoryentry": (ED, ADM),
     "translation.apikey": (ADM,),
+    "legal.authoritycase": (MOD, ADM),
+    "legal.complaint": (MOD, ADM),
+    "legal.evidencepackage": (MOD, ADM),
+    "legal.ground": (MOD, ADM),
+    "legal.legalhold": (MOD, ADM),
+    "legal.misusemeasure": (MOD, ADM),
+    "legal.notice": (MOD, ADM),
+    "legal.statement": (MOD, ADM),
+    "legal.termsacceptance": (MOD, ADM),
+    "legal.termsversion": (MOD, ADM),
+    "legal.trustedflagger": (MOD, ADM),
 }
 # Made only by the system (audit rows, comments, revisions, editions, cases, task results...)
 # or through a workflow of their own (sanctions, trusted readers, word lists): nobody adds
@@ -204,12 +257,28 @@ NO_ADD = {
     "editions.edition",
     "editions.heldedition",
     "translation.memoryentry",
+    # The legal records: made by the legal actions (notices, statements, complaints, misuse
+    # steps, cases with their packages and holds, acceptances), only looked up here.
+    "legal.authoritycase",
+    "legal.complaint",
+    "legal.evidencepackage",
+    "legal.legalhold",
+    "legal.misusemeasure",
+    "legal.notice",
+    "legal.statement",
+    "legal.termsacceptance",
 }
-# Nothing readers wrote, no audit row and no decision is deleted in the back office.
+# Nothing readers wrote, no audit row and no decision is deleted in the back office; nor a
+# statement template (its reason would lose its ground), a trusted flagger (its notices keep
+# it: it is deactivated instead) or a published terms version (readers accepted it; the
+# fixture's first version is published).
 NO_DELETE = NO_ADD - {"translation.memoryentry"} | {
     "community.conversation",
     "moderation.moderationpolicy",
     "moderation.reason",
+    "legal.ground",
+    "legal.trustedflagger",
+    "legal.termsversion",
 }
 # Pages a model's admin adds to the usual five.
 EXTRA_VIEWS = {"newsroom.article": ("preview", "revisions"), "auth.user": ("password_change",)}
@@ -220,6 +289,8 @@ VIEWS = ("changelist", "add", "change", "history", "delete")
 ADMIN_OVERRIDES = {
     # A held edition opens in the editions' own change page.
     "admin:editions_heldedition_change": roles(LOGIN, LOGIN, FORBIDDEN, REDIRECT, REDIRECT),
+    # Administrators register trusted flaggers (Art. 22); moderators may look at them.
+    "admin:legal_trustedflagger_add": roles(LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, OK),
 }
 
 
@@ -263,7 +334,7 @@ def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator
 
 
 @pytest.fixture
-def samples(users, settings) -> dict[str, Any]:
+def samples(users, settings, django_capture_on_commit_callbacks) -> dict[str, Any]:
     """Sample values for every kind of URL argument."""
     from newsdesk.moderation import actions as moderation
     from newsdesk.moderation.models import Reason, Sanction
@@ -288,7 +359,9 @@ def samples(users, settings) -> dict[str, Any]:
         acting_user=users["moderator"],
     )
     back_office_rows(article, comment, users)
+    legal = legal_rows(conversation, users, committed=django_capture_on_commit_callbacks)
     yield {
+        **legal,
         "article_id": article.pk,
         "conversation_id": page.pk,
         "comment_id": comment.pk,
@@ -357,12 +430,116 @@ def back_office_rows(article: Any, comment: Any, users: dict[str, Any]) -> None:
     )
 
 
+def legal_rows(conversation: Any, users: dict[str, Any], *, committed: Any) -> dict[str, Any]:
+    """One row of every legal model, made through the legal actions where there is one: the
+    reader's notice about another reader's comment (decided: unfounded), a statement of reasons
+    to the reader (a comment of theirs removed) with their complaint, a case for the
+    authorities with its evidence package and legal hold, a misuse warning to the reader as
+    notifier (their notice was manifestly unfounded), a trusted flagger,
+    and published terms the reader accepted (last: they would stop the others from posting).
+    ``committed``: pytest-django's on-commit capture, so that what follows a decision after its
+    commit (statements of reasons, holds, e-mails) happens."""
+    from django.contrib.auth.models import User
+
+    from newsdesk.legal import notices
+    from newsdesk.legal.actions import authorities, complaints, misuse, terms
+    from newsdesk.legal.actions import notices as notice_actions
+    from newsdesk.legal.misuse import Policy
+    from newsdesk.legal.models import (
+        LegalHold,
+        MisuseMeasure,
+        Notice,
+        Statement,
+        TermsVersion,
+        TrustedFlagger,
+    )
+    from newsdesk.legal.tdb import Category
+    from newsdesk.moderation import actions as moderation
+    from newsdesk.moderation.models import Reason
+
+    poster = User.objects.create_user("poster", email="poster@example.org")
+    insult = community.do_post_comment(
+        conversation, text_value="Du bist ein Idiot.", acting_user=poster
+    )
+    with committed(execute=True):
+        notice = notice_actions.do_submit_notice(
+            category=Category.ILLEGAL_OR_HARMFUL_SPEECH,
+            explanation="Der Kommentar beleidigt einen Leser und verstößt gegen die Regeln.",
+            location=notices.comment_address(insult),
+            notifier_email=users["reader"].email,
+            good_faith=True,
+            language="de",
+            acting_user=users["reader"],
+        )
+    with committed(execute=True):
+        notice_actions.do_decide_notice(
+            notice,
+            outcome=Notice.Outcome.UNFOUNDED,
+            explanation="Eine zugespitzte Meinung, offensichtlich keine Beleidigung.",
+            acting_user=users["moderator"],
+        )
+    removed = community.do_post_comment(
+        conversation, text_value="Ein zweiter Kommentar", acting_user=users["reader"]
+    )
+    with committed(execute=True):
+        moderation.do_reject_comment(
+            removed, reason=Reason.objects.get(code="insult"), acting_user=users["moderator"]
+        )
+    statement = Statement.objects.get(comment=removed)
+    with committed(execute=True):
+        complaint = complaints.do_file_complaint(
+            statement, text="Das war Ironie, keine Beleidigung.", acting_user=users["reader"]
+        )
+    with committed(execute=True):
+        case = authorities.do_open_authority_case(
+            kind="criminal_offence",
+            description="Eine gefährliche Drohung.",
+            comment=insult,
+            acting_user=users["moderator"],
+        )
+    package = authorities.do_export_evidence(case, acting_user=users["moderator"])
+    misuse.do_take_misuse_step(
+        kind=MisuseMeasure.Kind.NOTIFIER,
+        step=MisuseMeasure.Step.WARNING,
+        items={"notices": [notice.reference]},
+        policy=Policy.current().as_dict(),
+        user=users["reader"],
+        email=users["reader"].email,
+        acting_user=users["moderator"],
+    )
+    notice_actions.do_save_flagger(
+        TrustedFlagger(name="Meldestelle", areas=[Category.ILLEGAL_OR_HARMFUL_SPEECH]),
+        members=[],
+        acting_user=users["admin"],
+    )
+    version = TermsVersion.objects.create(
+        document="terms",
+        version=1,
+        language="de",
+        title="Nutzungsbedingungen",
+        text="<p>Seien Sie freundlich.</p>",
+        requires_acceptance=True,
+    )
+    terms.do_publish_terms(version, acting_user=users["admin"])
+    terms.do_accept_terms(users["reader"], language="de", acting_user=users["reader"])
+    return {
+        "reference": notice.reference,
+        "statement_id": statement.pk,
+        "complaint_id": complaint.pk,
+        "case_id": case.pk,
+        "package_id": package.pk,
+        "hold_id": LegalHold.objects.filter(released_at__isnull=True).order_by("pk").first().pk,
+    }
+
+
 # Pages that need a query (or another language) to show what they are for.
 QUERIES = {
     "community_api:threads": "/api/community/threads?article={article_id}",
     "community_api:embed_frame": "/community/embed/?url=https://partner.example/seite&lang=de",
     "community_api:reader": "/api/community/reader?conversation={conversation_id}",
     "editions:comment_translation": "/en/editions/comments/{comment_id}/translation/",
+    # The report link beside a comment fills in its address.
+    "legal:report": "/de/legal/report/?comment={comment_id}",
 }
 
 
@@ -432,8 +609,8 @@ def test_a_pattern_missing_from_the_table_is_caught():
     def new_view(request: Any) -> HttpResponse:
         return HttpResponse()
 
-    extra = [path("legal/", include(([path("report/", new_view, name="report")], "legal")))]
+    extra = [path("legal/", include(([path("new/", new_view, name="new_page")], "legal")))]
     table = {**SITE, **admin_table()}
     names = {name for name, _route in walk(extra)}
-    assert names == {"legal:report"} and not names <= set(table)
-    assert ("legal:report", "legal/report/") in list(walk(extra))
+    assert names == {"legal:new_page"} and not names <= set(table)
+    assert ("legal:new_page", "legal/new/") in list(walk(extra))

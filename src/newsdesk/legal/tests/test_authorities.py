@@ -329,6 +329,30 @@ def test_exporting_and_closing_from_the_page(
         assert not EvidencePackage.objects.exists() and case.closed_at is None
 
 
+# A GET of the POST-only views: outsiders are refused before the method is looked at (as the
+# module's docstring says: visitors to the login page, others 403); the team gets 405.
+GET_OF_POST = {"anonymous": "login", "reader": 403, "moderator": 405, "editor": 403, "admin": 405}
+
+
+@pytest.mark.parametrize(("role", "expected"), GET_OF_POST.items())
+def test_a_get_of_exporting_or_closing_refuses_outsiders_first(
+    comment: Any, users: dict[str, Any], client_for: Any, role: str, expected: int | str
+) -> None:
+    case = open_criminal(comment, users)
+    client = client_for(role)
+    for url in (
+        f"/en/legal/authorities/{case.pk}/evidence/",
+        f"/en/legal/authorities/{case.pk}/close/",
+    ):
+        response = client.get(url)
+        if expected == "login":
+            assert response.status_code == 302 and "/login/" in response["Location"], url
+        else:
+            assert response.status_code == expected, url
+    case.refresh_from_db()
+    assert not EvidencePackage.objects.exists() and case.closed_at is None
+
+
 def test_the_pages_are_gone_when_the_part_is_off(
     comment: Any, users: dict[str, Any], client_for: Any, settings: Any
 ) -> None:

@@ -138,6 +138,24 @@ def test_releasing_from_the_page(comment: Any, client_for: Any, role: str, statu
         assert not AuditEvent.objects.filter(event_type=EventType.HOLD_RELEASED).exists()
 
 
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    {"anonymous": "login", "reader": 403, "moderator": 405, "editor": 403, "admin": 405}.items(),
+)
+def test_a_get_of_releasing_refuses_outsiders_first(
+    comment: Any, client_for: Any, role: str, expected: int | str
+) -> None:
+    """Outsiders are refused before the method is looked at; the team gets 405."""
+    hold = place_hold(kind="notice", reference="notice N-9", comment=comment, acting_user=None)
+    response = client_for(role).get(f"/en/legal/holds/{hold.pk}/release/")
+    if expected == "login":
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    else:
+        assert response.status_code == expected
+    hold.refresh_from_db()
+    assert hold.released_at is None
+
+
 def test_the_holds_page_is_gone_when_data_rights_are_off(client_for: Any, settings: Any) -> None:
     settings.NEWSDESK_LEGAL_OFF = ["data_rights"]
     assert client_for("moderator").get("/en/legal/holds/").status_code == 404

@@ -115,6 +115,26 @@ def test_only_moderators_decide(
         assert AuditEvent.objects.count() == events
 
 
+# A GET of the POST-only decision: outsiders are refused before the method is looked at, as
+# in moderation's POST views (tests/test_url_roles.py); moderators are told to POST.
+GET_DECIDE = {"anonymous": "login", "reader": 403, "moderator": 405, "editor": 403, "admin": 405}
+
+
+@pytest.mark.parametrize(("role", "expected"), GET_DECIDE.items())
+def test_a_get_of_the_decision_refuses_outsiders_first(
+    role: str, expected: int | str, notice: Notice, client_for: Callable[[str], Client]
+) -> None:
+    answer = client_for(role).get(f"/de/legal/team/notices/{notice.reference}/decide/")
+    if expected == "login":
+        assert answer.status_code == 302 and "/login/" in answer["Location"]
+    else:
+        assert answer.status_code == expected
+    if expected == 405:
+        assert answer["Allow"] == "POST"
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.OPEN
+
+
 def test_a_refused_decision_is_shown_on_the_page(
     notice: Notice, client_for: Callable[[str], Client]
 ) -> None:

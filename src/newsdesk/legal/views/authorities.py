@@ -3,7 +3,8 @@ cases, opening one for a comment or an account, a case with its evidence package
 producing and downloading a package, closing a case.
 
 Only the legal team (moderators and admins, ``community.actions.can_moderate``) gets in:
-anonymous visitors go to the login page, everyone else gets 403.
+anonymous visitors go to the login page, everyone else gets 403, before the method is looked
+at (a GET of a POST-only view is 405 for the team only).
 """
 
 from __future__ import annotations
@@ -165,8 +166,8 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @legal_team_only("authorities")
+@require_POST
 def export_evidence(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(case_id)
     try:
@@ -194,8 +195,8 @@ def download_package(request: HttpRequest, package_id: int) -> HttpResponse:
     return response
 
 
-@require_POST
 @legal_team_only("authorities")
+@require_POST
 def close_case(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(case_id)
     try:

@@ -67,8 +67,8 @@ def holds_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @legal_team_only("data_rights")
+@require_POST
 def release_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
     hold = get_object_or_404(LegalHold, pk=hold_id)
     try:

@@ -15,12 +15,19 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from newsdesk.community.actions import can_moderate
 from newsdesk.community.models import Comment
@@ -322,12 +329,15 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     return _review_page(request, _notice_or_404(reference), DecisionForm())
 
 
-@require_POST
 def decide(request: HttpRequest, reference: str) -> HttpResponse:
-    """A moderator's decision on a notice (``do_decide_notice``)."""
+    """A moderator's decision on a notice (``do_decide_notice``); POST only. Outsiders are
+    refused before the method is looked at (the login page, or 403); moderators get 405 for
+    any other method."""
     parts.require("notices")
     if (answer := _moderators_only(request)) is not None:
         return answer
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     found = _notice_or_404(reference)
     form = DecisionForm(request.POST)
     form.is_valid()
