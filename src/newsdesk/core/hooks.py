@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,18 @@ def withdraw_report_page(func: Callable[[str], str | None]) -> None:
     """Undo provides_report_page (an app switched off, a test's provider)."""
     if func in _report_pages:
         _report_pages.remove(func)
+
+
+@contextmanager
+def without_report_pages() -> Iterator[None]:
+    """No reporting page is provided while inside (for a lower app's tests, which must not
+    depend on what higher apps registered); the providers are back afterwards."""
+    saved = list(_report_pages)
+    _report_pages.clear()
+    try:
+        yield
+    finally:
+        _report_pages[:] = saved
 
 
 def report_page_url(language: str) -> str | None:

@@ -9,7 +9,7 @@ import pytest
 
 from newsdesk.community import hours
 from newsdesk.community.rendering import forget_notices
-from newsdesk.core import clock
+from newsdesk.core import clock, hooks
 from newsdesk.newsroom.testing import make_article
 
 VIENNA = ZoneInfo("Europe/Vienna")
@@ -24,6 +24,14 @@ def fresh_schedule():
     """The in-process copies of schedule and notices must not outlive a test's database."""
     hours.forget_schedule()
     forget_notices()
+
+
+@pytest.fixture(autouse=True)
+def no_report_page_from_higher_apps():
+    """The community's own behaviour: no reporting page from the apps above it (the legal
+    app's notice form; its tests check the link to it), unless a test registers one."""
+    with hooks.without_report_pages():
+        yield
 
 
 @pytest.fixture(autouse=True)

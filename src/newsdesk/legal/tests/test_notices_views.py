@@ -234,3 +234,22 @@ def test_only_administrators_register_trusted_flaggers(
     with pytest.raises(Exception) as refused:
         actions.do_save_flagger(TrustedFlagger(name="Org"), members=[], acting_user=users[role])
     assert getattr(refused.value, "code", "") == "forbidden"
+
+
+def test_the_report_link_beside_a_comment_opens_the_notice_form(
+    comment: Any, client_for: Any
+) -> None:
+    """The community's "Report" link leads to this form with the comment filled in, and the
+    disclaimer's sentence to the form itself (the legal app provides the community's
+    reporting page)."""
+    from newsdesk.community.rendering import forget_notices
+
+    forget_notices()
+    client = client_for("anonymous")
+    page = client.get(f"/de/community/comments/{comment.pk}/").content.decode()
+    assert f'href="/de/legal/report/?comment={comment.pk}"' in page
+    article = client.get(comment.conversation.article.get_absolute_url()).content.decode()
+    assert f'href="/de/legal/report/?comment={comment.pk}"' in article
+    assert 'href="/de/legal/report/">Melde- und Abhilfestelle</a>' in article
+    form = client.get(f"/de/legal/report/?comment={comment.pk}").content.decode()
+    assert f"/community/comments/{comment.pk}/" in form
