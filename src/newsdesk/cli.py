@@ -16,6 +16,8 @@ def _ensure_secret_key() -> None:
     """Without SECRET_KEY, keep a generated one in the data directory (mode 0600)."""
     if os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE"):
         return
+    if os.environ.get("NEWSDESK_ENV", "").strip().lower() == "production":
+        return  # every process of a deployment needs the same key: settings ask for it
     data_dir = Path(os.environ.get("NEWSDESK_DATA_DIR", Path.cwd() / "var"))
     data_dir.mkdir(parents=True, exist_ok=True)
     key_file = data_dir / "secret_key"

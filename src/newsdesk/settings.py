@@ -10,25 +10,46 @@ import dj_database_url
 from newsdesk.env import (
     ConfigError,
     env_bool,
+    env_choice,
     env_class,
+    env_header,
     env_int,
     env_languages,
     env_list,
     env_secret,
     env_str,
     env_timezone,
+    production_problems,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("NEWSDESK_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 
+# The profile: "development" (the default: demo, tests, one machine) or "production" (secure
+# cookies, HSTS, HTTPS redirect behind a TLS proxy; refuses to start when DEBUG is on, the secret
+# key is missing or weak, or ALLOWED_HOSTS is not set; docs/operations.md).
+NEWSDESK_ENV = env_choice("NEWSDESK_ENV", "development", ("development", "production"))
+PRODUCTION = NEWSDESK_ENV == "production"
+
 DEBUG = env_bool("DEBUG", False)
 
+_DEVELOPMENT_KEY = "newsdesk-development-key-not-for-production"  # noqa: S105
 SECRET_KEY = env_secret("SECRET_KEY")
+if PRODUCTION:
+    _problems = production_problems(
+        debug=DEBUG,
+        secret_key=SECRET_KEY,
+        dev_key=_DEVELOPMENT_KEY,
+        allowed_hosts_raw=os.environ.get("ALLOWED_HOSTS"),
+    )
+    if _problems:
+        raise ConfigError(
+            "NEWSDESK_ENV=production will not start:\n  - " + "\n  - ".join(_problems)
+        )
 if not SECRET_KEY:
     # A development key is only acceptable on a machine nobody else reaches: DEBUG, tests, demo.
     if DEBUG or env_bool("NEWSDESK_INSECURE_DEV_KEY", False):
-        SECRET_KEY = "newsdesk-development-key-not-for-production"  # noqa: S105
+        SECRET_KEY = _DEVELOPMENT_KEY
     else:
         raise ConfigError("SECRET_KEY (or SECRET_KEY_FILE) must be set unless DEBUG=1")
 
@@ -223,9 +244,23 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("NEWSDESK_BEHIND_TLS_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = env_header(
+    "NEWSDESK_PROXY_SSL_HEADER",
+    "X-Forwarded-Proto: https" if env_bool("NEWSDESK_BEHIND_TLS_PROXY", False) else "",
 )
+# CSP (newsdesk.core.middleware): also ask browsers to load every http:// address over HTTPS.
+NEWSDESK_CSP_UPGRADE_INSECURE_REQUESTS = False
+if PRODUCTION:
+    # HTTPS everywhere: TLS ends at a proxy in front (compose, systemd: docs/operations.md) that
+    # says so in NEWSDESK_PROXY_SSL_HEADER; health and metrics probes from inside stay on HTTP.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("NEWSDESK_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health(/|$)", r"^metrics$"]
+    SECURE_PROXY_SSL_HEADER = env_header("NEWSDESK_PROXY_SSL_HEADER", "X-Forwarded-Proto: https")
+    SECURE_HSTS_SECONDS = env_int("NEWSDESK_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("NEWSDESK_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("NEWSDESK_HSTS_PRELOAD", False)
+    NEWSDESK_CSP_UPGRADE_INSECURE_REQUESTS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -329,6 +364,8 @@ NEWSDESK_TRANSLATION_ENGINE = {
     "CLASS": _mt_engine_class,
     "OPTIONS": _mt_options,
 }
+# Readiness (/health/ready, newsdesk.core.health): the parts above core, {name: dotted path}.
+NEWSDESK_READINESS_CHECKS = {"models": "newsdesk.readiness.check_model_store"}
 # The LibreTranslate-compatible API under /mt/: keys required, and the default rate per key.
 NEWSDESK_MT_API_KEYS_REQUIRED = env_bool("NEWSDESK_MT_API_KEYS_REQUIRED", True)
 NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE = env_int(
