@@ -206,3 +206,17 @@ def production_problems(
             "comma-separated (e.g. news.example.org)"
         )
     return problems
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """Comma-separated addresses or networks (``10.0.0.0/8``, ``127.0.0.1``, ``::1``), each
+    checked and written the one way Python writes it; ConfigError naming the bad entry."""
+    import ipaddress
+
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} is not an IP address or network") from None
+    return networks

@@ -16,6 +16,7 @@ from newsdesk.env import (
     env_int,
     env_languages,
     env_list,
+    env_networks,
     env_secret,
     env_str,
     env_timezone,
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsdesk.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.core.middleware.ContentSecurityPolicyMiddleware",
     "newsdesk.core.availability.DatabaseUnavailableMiddleware",
@@ -273,14 +275,39 @@ LOGIN_URL = "admin:login"
 NEWSDESK_PAGE_SIZE = env_int("NEWSDESK_PAGE_SIZE", 20, minimum=1)
 NEWSDESK_PAGE_CACHE_SECONDS = env_int("NEWSDESK_PAGE_CACHE_SECONDS", 60, minimum=0)
 
+# Logs on standard error: plain lines, or one JSON object per record (NEWSDESK_LOG_FORMAT=json)
+# for a log collector; each record carries the request's id (newsdesk.core.observability).
+NEWSDESK_LOG_FORMAT = env_choice("NEWSDESK_LOG_FORMAT", "plain", ("plain", "json"))
+# One log line per request (method, path, status, view, duration_ms): the access log.
+NEWSDESK_LOG_REQUESTS = env_bool("NEWSDESK_LOG_REQUESTS", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "newsdesk.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": NEWSDESK_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# Prometheus metrics at /metrics (newsdesk.metrics): off (404) unless a token or addresses are
+# configured; then answered to "Authorization: Bearer TOKEN" or to clients from these networks
+# (the address as newsdesk.core.net.client_ip reads it), 403 to anyone else.
+NEWSDESK_METRICS_TOKEN = env_secret("NEWSDESK_METRICS_TOKEN") or ""
+NEWSDESK_METRICS_ALLOWED_IPS = env_networks("NEWSDESK_METRICS_ALLOWED_IPS", [])
 
 
 # Reader community (accounts through django-allauth, comments, opening hours, widget).
@@ -415,6 +442,11 @@ NEWSDESK_MODERATION_CLASSIFIER = {"CLASS": _classifier_class, "OPTIONS": _classi
 # The legal channels (newsdesk.legal): parts the operator switches off (comma-separated names
 # from newsdesk/legal/parts.py, e.g. "transparency_database,misuse"); all run by default.
 NEWSDESK_LEGAL_OFF = env_list("NEWSDESK_LEGAL_OFF", [])
+# A notice still open this many hours after it came in counts as past its deadline (the metric
+# newsdesk_legal_notices_overdue, docs/operations.md).
+NEWSDESK_LEGAL_NOTICE_DEADLINE_HOURS = env_int(
+    "NEWSDESK_LEGAL_NOTICE_DEADLINE_HOURS", 24, minimum=1
+)
 # Misuse (DSA Art. 23, newsdesk/legal/misuse.py): this many manifestly illegal items of an
 # account, or manifestly unfounded notices of a notifier, within MISUSE_DAYS days lead to a
 # warning; as many again after it (the warning within MISUSE_DAYS days) to a suspension of

@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from newsdesk.core import observability
 from newsdesk.translation import memory
 from newsdesk.translation.checks import Issue, check_segment, placeholder_issue
 from newsdesk.translation.engines import EngineError, TranslationEngine, get_engine
@@ -135,6 +136,7 @@ def translate_document(
         engine_started = time.perf_counter()
         outputs = engine.translate(to_send, source_language, target_language)
         engine_seconds = time.perf_counter() - engine_started
+        observability.record_translation(engine.name, len(to_send), engine_seconds)
         if len(outputs) != len(to_send) or not all(isinstance(o, str) for o in outputs):
             raise EngineError(
                 f"{engine.name} returned {len(outputs)} translations for {len(to_send)} segments"
