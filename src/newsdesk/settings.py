@@ -126,6 +126,10 @@ try:
     _db = dj_database_url.parse(_db_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
 except (ValueError, KeyError) as exc:
     raise ConfigError(f"DATABASE_URL={_db_url!r} cannot be used: {exc}") from None
+# The password apart from the URL, e.g. from a container or systemd secret (DATABASE_PASSWORD_FILE).
+_db_password = env_secret("DATABASE_PASSWORD")
+if _db_password:
+    _db["PASSWORD"] = _db_password
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         "init_command": (
