@@ -1,6 +1,7 @@
-"""The Prometheus endpoint ``/metrics``: the processes' counters (newsdesk.core.observability)
-and gauges read from the database at each scrape (task queues, editions waiting, moderation
-backlog, legal notices past their deadline), so every web process answers the same.
+"""The Prometheus endpoint ``/metrics`` (answered by :class:`MetricsMiddleware`): the
+processes' counters (newsdesk.core.observability) and gauges read from the database at each
+scrape (task queues, editions waiting, moderation backlog, legal notices past their deadline),
+so every web process answers the same.
 
 It reads every app, so it sits at the top layer beside ``urls.py``; the queries are read-only
 counts on indexed columns.
@@ -12,13 +13,12 @@ import hmac
 import ipaddress
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
@@ -33,6 +33,8 @@ from newsdesk.legal.models import Notice
 from newsdesk.moderation.models import Case
 
 logger = logging.getLogger(__name__)
+
+METRICS_PATH = "/metrics"
 
 # Moderation queues that wait for a moderator (the others are decided).
 OPEN_MODERATION_QUEUES = (Case.Queue.PENDING, Case.Queue.SYSTEM, Case.Queue.REPORTED)
@@ -194,10 +196,28 @@ def allowed(request: HttpRequest) -> bool:
 
 
 def metrics_view(request: HttpRequest) -> HttpResponse:
-    """GET /metrics: 200 with the exposition; 404 when not configured; 403 without the token
-    or an allowed address."""
-    if not allowed(request):
-        raise PermissionDenied
+    """GET /metrics: 200 with the exposition; 404 (JSON) when not configured; 403 without the
+    token or an allowed address."""
+    try:
+        permitted = allowed(request)
+    except Http404:
+        return JsonResponse({"error": "not_found", "message": "Not found."}, status=404)
+    if not permitted:
+        return JsonResponse({"error": "forbidden", "message": "Forbidden."}, status=403)
     response = HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class MetricsMiddleware:
+    """Answers ``/metrics`` early in MIDDLEWARE (after the request id), before the host check
+    and sessions: Prometheus scrapes each process by its internal address, which is not one
+    of ALLOWED_HOSTS, and needs no session."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path_info == METRICS_PATH:
+            return metrics_view(request)
+        return self.get_response(request)

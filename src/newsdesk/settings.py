@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "newsdesk.core.observability.RequestIdMiddleware",
+    "newsdesk.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.core.middleware.ContentSecurityPolicyMiddleware",
     "newsdesk.core.availability.DatabaseUnavailableMiddleware",
@@ -292,8 +293,9 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601 in UTC
         },
     },
     "handlers": {

@@ -8,14 +8,12 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from newsdesk.core.json_api import serves_json
-from newsdesk.metrics import metrics_view
 from newsdesk.newsroom.sitemaps import SITEMAPS, favicon_ico, news_sitemap, robots_txt
 from newsdesk.translation.api import error_shape as libretranslate_error
 
 # Every answer under these prefixes is JSON, errors included (newsdesk.core.json_api).
 serves_json("/api/")
 serves_json("/mt/", libretranslate_error)
-serves_json("/metrics")  # its refusals (404 when off, 403) as JSON, never a language redirect
 handler400 = "newsdesk.core.json_api.bad_request"
 handler403 = "newsdesk.core.json_api.permission_denied"
 handler404 = "newsdesk.core.json_api.page_not_found"
@@ -33,7 +31,6 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon_ico, name="favicon_ico"),
     path("mt/", include("newsdesk.translation.urls")),
-    path("metrics", metrics_view, name="metrics"),
     path("", include("newsdesk.community.api_urls")),
 ]
 

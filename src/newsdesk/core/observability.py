@@ -105,6 +105,8 @@ def view_label(request: HttpRequest) -> str:
         return match.view_name or match._func_path
     if request.path_info.startswith("/health"):
         return "health"
+    if request.path_info == "/metrics":
+        return "metrics"
     return "unmatched"
 
 

@@ -57,17 +57,31 @@ def token(settings):
 def test_metrics_are_off_unless_configured(role, client_for, settings):
     settings.NEWSDESK_METRICS_TOKEN = ""
     settings.NEWSDESK_METRICS_ALLOWED_IPS = []
-    assert client_for(role).get("/metrics").status_code == 404
+    response = client_for(role).get("/metrics")
+    assert response.status_code == 404
+    assert response.json() == {"error": "not_found", "message": "Not found."}
     assert client_for(role).get("/metrics", HTTP_AUTHORIZATION="Bearer ").status_code == 404
+    # Nothing else is served at a neighbouring address either.
+    assert client_for(role).get("/metrics/").status_code in (302, 404)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_metrics_need_the_token_whatever_the_role(role, client_for, token):
     client = client_for(role)
     assert client.get("/metrics").status_code == 403
+    assert client.get("/metrics").json()["error"] == "forbidden"
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
     assert client.get("/metrics", HTTP_AUTHORIZATION=f"Basic {TOKEN}").status_code == 403
     assert client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 200
+
+
+def test_metrics_answer_any_host_name(db, token):
+    """Prometheus scrapes each process by its internal address, not a site host name."""
+    response = Client().get(
+        "/metrics", HTTP_HOST="10.0.3.7:8000", HTTP_AUTHORIZATION=f"Bearer {TOKEN}"
+    )
+    assert response.status_code == 200
+    assert b"newsdesk_http_requests_total" in response.content
 
 
 def test_metrics_from_allowed_addresses(db, settings):
