@@ -162,7 +162,7 @@ def process_counters() -> bytes:
     that share PROMETHEUS_MULTIPROC_DIR where it is set, else of this process."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         processes = CollectorRegistry()
-        MultiProcessCollector(processes)
+        MultiProcessCollector(processes)  # type: ignore[no-untyped-call]
         return generate_latest(processes)
     return generate_latest(REGISTRY)
 

@@ -167,9 +167,7 @@ def _backup_sqlite(alias: str, target: Path, say: Say) -> None:
         say(f"  database: {done}/{total} pages ({100 * done // max(total, 1)}%)")
 
     try:
-        connection.connection.backup(  # type: ignore[union-attr]
-            destination, pages=SQLITE_PAGES_PER_STEP, progress=progress
-        )
+        connection.connection.backup(destination, pages=SQLITE_PAGES_PER_STEP, progress=progress)
     finally:
         destination.close()
 
@@ -244,7 +242,9 @@ def backup(directory: Path, *, alias: str = "default", say: Say = print) -> dict
 
 def read_manifest(directory: Path) -> dict[str, Any]:
     try:
-        manifest = json.loads((Path(directory) / MANIFEST).read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads(
+            (Path(directory) / MANIFEST).read_text(encoding="utf-8")
+        )
     except FileNotFoundError:
         raise BackupError(f"{directory} has no {MANIFEST}: not a newsdesk backup") from None
     except ValueError as exc:
@@ -309,7 +309,7 @@ def _restore_sqlite(source: Path, alias: str, say: Say) -> None:
 
     try:
         origin.backup(
-            connection.connection,  # type: ignore[arg-type]
+            connection.connection,
             pages=SQLITE_PAGES_PER_STEP,
             progress=progress,
         )

@@ -102,7 +102,7 @@ def view_label(request: HttpRequest) -> str:
     itself (health) or no URL matched gets a fixed name."""
     match = getattr(request, "resolver_match", None)
     if match is not None:
-        return match.view_name or match._func_path
+        return str(match.view_name or match._func_path)
     if request.path_info.startswith("/health"):
         return "health"
     if request.path_info == "/metrics":

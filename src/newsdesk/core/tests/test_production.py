@@ -200,3 +200,33 @@ def test_development_profile_is_unchanged(settings):
     assert settings.NEWSDESK_ENV == "development"
     assert settings.SECURE_SSL_REDIRECT is False
     assert settings.SECURE_HSTS_SECONDS == 0
+
+
+def test_database_password_from_a_file(tmp_path):
+    """DATABASE_PASSWORD_FILE: the password apart from DATABASE_URL (a mounted secret)."""
+    secret = tmp_path / "postgres_password"
+    secret.write_text("s3cr3t-from-file\n")
+    environment = dict(os.environ)
+    environment.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "newsdesk.settings_test",
+            "DATABASE_URL": "postgres://newsdesk@db.internal:5432/newsdesk",
+            "DATABASE_PASSWORD_FILE": str(secret),
+        }
+    )
+    script = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "db = settings.DATABASES['default']; print(json.dumps([db['USER'], db['PASSWORD'], "
+        "db['HOST']]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout) == ["newsdesk", "s3cr3t-from-file", "db.internal"]
+    environment["DATABASE_PASSWORD_FILE"] = str(tmp_path / "missing")
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "DATABASE_PASSWORD_FILE=" in done.stderr and "cannot be read" in done.stderr
