@@ -69,7 +69,8 @@ def task_queue_metrics() -> Iterator[Metric]:
             .order_by()
         )
         counts = {(queue, status): n for queue, status, n in rows}
-        queues = sorted({"default", *(queue for queue, _ in counts)})
+        configured = settings.TASKS["default"].get("QUEUES") or ["default"]
+        queues = sorted({*configured, *(queue for queue, _ in counts)})
         for queue in queues:
             waiting.add_metric([queue], counts.get((queue, TaskResultStatus.READY), 0))
             running.add_metric([queue], counts.get((queue, TaskResultStatus.RUNNING), 0))

@@ -35,6 +35,12 @@ READY_PATHS = ("/health/ready", "/health/ready/")
 REDIS_TIMEOUT_SECONDS = 2.0
 DATABASE_TASK_BACKEND = "django_tasks_db.DatabaseBackend"
 
+
+def uses_rq() -> bool:
+    """Whether the tasks go through RQ on Redis (django-tasks-rq's backend)."""
+    return "django_tasks_rq" in settings.TASKS["default"]["BACKEND"]
+
+
 Details = dict[str, Any]
 
 
@@ -67,9 +73,11 @@ def check_cache() -> Details:
 
 
 def redis_queue_urls() -> dict[str, str]:
-    """{queue name: redis URL} of an RQ setup (django-rq's ``RQ_QUEUES``: ``URL``, or ``HOST``,
-    ``PORT``, ``DB``); {} where none is configured."""
-    urls = {}
+    """{queue name: redis URL} of the RQ backend's queues (django-rq's ``RQ_QUEUES``: ``URL``,
+    or ``HOST``, ``PORT``, ``DB``); {} when the tasks do not go through RQ."""
+    urls: dict[str, str] = {}
+    if not uses_rq():
+        return urls
     for name, options in (getattr(settings, "RQ_QUEUES", None) or {}).items():
         if options.get("URL"):
             urls[name] = options["URL"]
@@ -81,7 +89,7 @@ def redis_queue_urls() -> dict[str, str]:
 
 def check_tasks() -> Details:
     """The task backend can take work: the database backend's table answers (and how many
-    tasks wait), or every Redis server of the RQ queues answers a ping.
+    tasks wait), or, with the RQ backend, every Redis server of its queues answers a ping.
     {"backend": dotted path, "ready": n} or {"backend", "queues": [...]}."""
     backend = settings.TASKS["default"]["BACKEND"]
     details: Details = {"backend": backend}

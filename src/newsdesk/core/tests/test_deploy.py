@@ -205,7 +205,7 @@ def test_compose_has_every_part_and_they_fit_together(compose):
     assert "/health/ready" in " ".join(web["healthcheck"]["test"])
     assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert web["environment"]["NEWSDESK_ENV"] == "production"
-    assert services["worker"]["command"] == ["newsdesk", "worker"]
+    assert services["worker"]["command"] == ["newsdesk", "worker", "--queue", "default"]
     assert services["translation-worker"]["command"] == [
         "newsdesk",
         "worker",
@@ -225,6 +225,7 @@ def test_compose_has_every_part_and_they_fit_together(compose):
         environment = services[name]["environment"]
         assert environment["DATABASE_URL"].startswith("postgres://newsdesk@postgres:5432/")
         assert environment["CACHE_URL"] == "redis://redis:6379/0"
+        assert environment["REDIS_URL"] == "redis://redis:6379/1"
         assert environment["PROMETHEUS_MULTIPROC_DIR"] == "/run/newsdesk-metrics"
     assert services["postgres"]["volumes"] == ["pgdata:/var/lib/postgresql/data"]
 
@@ -337,7 +338,7 @@ def unit(name: str) -> configparser.ConfigParser:
             "newsdesk.wsgi:application",
             "on-failure",
         ),
-        ("newsdesk-worker.service", "/opt/newsdesk/bin/newsdesk worker", "always"),
+        ("newsdesk-worker.service", "/opt/newsdesk/bin/newsdesk worker --queue default", "always"),
         (
             "newsdesk-translation-worker.service",
             "/opt/newsdesk/bin/newsdesk worker --queue translation",

@@ -146,6 +146,13 @@ def redis_server(tmp_path):
 
 
 def test_ready_pings_the_redis_queues(db, settings, model_store, redis_server):
+    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{closed_port()}/0"}}
+    # The RQ queues may be configured while the database backend runs the tasks: not asked.
+    body = Client().get("/health/ready").json()
+    assert body["failing"] == []
+    assert "queues" not in body["checks"]["tasks"]
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
     settings.RQ_QUEUES = {
         "default": {"URL": redis_server},
         "translation": {"URL": redis_server},
@@ -164,10 +171,14 @@ def test_ready_pings_the_redis_queues(db, settings, model_store, redis_server):
     assert response.json()["checks"]["tasks"]["error"] == "ConnectionError"
 
 
-def test_redis_queue_urls():
+def test_redis_queue_urls(settings):
     from django.test import override_settings
 
-    with override_settings(RQ_QUEUES={"a": {"URL": "redis://r:1/2"}, "b": {"HOST": "h"}}):
+    queues = {"a": {"URL": "redis://r:1/2"}, "b": {"HOST": "h"}}
+    with override_settings(RQ_QUEUES=queues):
+        assert health.redis_queue_urls() == {}  # the database backend
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    with override_settings(RQ_QUEUES=queues):
         assert health.redis_queue_urls() == {"a": "redis://r:1/2", "b": "redis://h:6379/0"}
     with override_settings(RQ_QUEUES=None):
         assert health.redis_queue_urls() == {}

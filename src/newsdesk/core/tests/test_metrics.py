@@ -24,6 +24,7 @@ from newsdesk.legal.models import Notice
 from newsdesk.legal.tdb import Category
 from newsdesk.moderation.models import Case
 from newsdesk.newsroom.testing import make_article
+from newsdesk.core.tests.test_health import redis_server  # noqa: F401 - a fixture
 from newsdesk.translation.pipeline import SourceField, translate_document
 
 TOKEN = "metrics-token-for-tests"
@@ -269,3 +270,25 @@ def test_multiprocess_mode_adds_up_every_process(tmp_path):
     found = samples(done.stdout.encode())
     ok = (("method", "GET"), ("status", "200"), ("view", "robots_txt"))
     assert found[("newsdesk_http_requests_total", ok)] == 5
+
+
+def test_rq_queue_lengths(db, token, settings, redis_server):
+    """With the RQ backend the gauge is each queue's length in Redis."""
+    import redis
+
+    from newsdesk.core.tests.test_health import closed_port
+
+    client = redis.Redis.from_url(redis_server)
+    client.rpush("rq:queue:translation", "job-1", "job-2", "job-3")
+    client.rpush("rq:queue:default", "job-4")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    settings.RQ_QUEUES = {"default": {"URL": redis_server}, "translation": {"URL": redis_server}}
+    found = scrape()
+    assert found[("newsdesk_task_queue_ready", (("queue", "translation"),))] == 3
+    assert found[("newsdesk_task_queue_ready", (("queue", "default"),))] == 1
+    # A Redis that does not answer leaves its queue out of the scrape instead of failing it.
+    settings.RQ_QUEUES["default"] = {"URL": f"redis://127.0.0.1:{closed_port()}/0"}
+    found = scrape()
+    assert ("newsdesk_task_queue_ready", (("queue", "default"),)) not in found
+    assert found[("newsdesk_task_queue_ready", (("queue", "translation"),))] == 3
+    client.close()
