@@ -19,12 +19,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from newsdesk.community import actions as community
 from newsdesk.community import hours
 from newsdesk.core import clock
+from newsdesk.core.tests.test_health import redis_server  # noqa: F401 - a fixture
 from newsdesk.editions.models import Edition
 from newsdesk.legal.models import Notice
 from newsdesk.legal.tdb import Category
 from newsdesk.moderation.models import Case
 from newsdesk.newsroom.testing import make_article
-from newsdesk.core.tests.test_health import redis_server  # noqa: F401 - a fixture
 from newsdesk.translation.pipeline import SourceField, translate_document
 
 TOKEN = "metrics-token-for-tests"
@@ -272,7 +272,7 @@ def test_multiprocess_mode_adds_up_every_process(tmp_path):
     assert found[("newsdesk_http_requests_total", ok)] == 5
 
 
-def test_rq_queue_lengths(db, token, settings, redis_server):
+def test_rq_queue_lengths(db, token, settings, redis_server):  # noqa: F811 - the fixture
     """With the RQ backend the gauge is each queue's length in Redis."""
     import redis
 
