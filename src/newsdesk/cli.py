@@ -26,6 +26,8 @@ def _ensure_secret_key() -> None:
     """Without SECRET_KEY, keep a generated one in the data directory (mode 0600)."""
     if os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE"):
         return
+    if os.environ.get("NEWSDESK_ENV", "").strip().lower() == "production":
+        return  # every process of a deployment needs the same key: settings ask for it
     key_file = _data_dir() / "secret_key"
     if not key_file.exists():
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -148,3 +148,76 @@ def env_class(name: str, default: str, short_names: dict[str, str]) -> str:
     if "." in value and all(part.isidentifier() for part in value.split(".")):
         return value
     raise ConfigError(f"{name}={value!r}: use {', '.join(short_names)} or a dotted path")
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (compared in lower case); ConfigError naming them otherwise."""
+    value = env_str(name, default).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name}={value!r}: use one of {', '.join(choices)}")
+    return value
+
+
+def env_header(name: str, default: str) -> tuple[str, str] | None:
+    """A request header and the value that marks a request as HTTPS, written
+    ``Header-Name: value`` (e.g. ``X-Forwarded-Proto: https``), as Django's
+    SECURE_PROXY_SSL_HEADER wants it: ``("HTTP_X_FORWARDED_PROTO", "https")``. Empty: None."""
+    raw = env_str(name, default).strip()
+    if not raw:
+        return None
+    header, sep, value = raw.partition(":")
+    header, value = header.strip(), value.strip()
+    if not sep or not header or not value or not all(c.isalnum() or c == "-" for c in header):
+        raise ConfigError(f"{name}={raw!r}: write it as 'Header-Name: value'")
+    return "HTTP_" + header.upper().replace("-", "_"), value
+
+
+# What makes a secret key unfit for production (the rules of Django's check security.W009).
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+
+
+def production_problems(
+    *, debug: bool, secret_key: str | None, dev_key: str, allowed_hosts_raw: str | None
+) -> list[str]:
+    """What stops a production start (NEWSDESK_ENV=production), each naming the variable to
+    set: DEBUG on, SECRET_KEY missing or weak, ALLOWED_HOSTS not set or empty. [] when none."""
+    problems = []
+    if debug:
+        problems.append("DEBUG is on: unset DEBUG or set DEBUG=0")
+    if not secret_key or secret_key == dev_key:
+        problems.append(
+            "SECRET_KEY is not set: set SECRET_KEY or SECRET_KEY_FILE "
+            f"(a random value of at least {SECRET_KEY_MIN_LENGTH} characters)"
+        )
+    elif (
+        len(secret_key) < SECRET_KEY_MIN_LENGTH
+        or len(set(secret_key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or secret_key.startswith("django-insecure")
+    ):
+        problems.append(
+            "SECRET_KEY is insecure: set SECRET_KEY or SECRET_KEY_FILE to a random value of at "
+            f"least {SECRET_KEY_MIN_LENGTH} characters (e.g. python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))')"
+        )
+    hosts = [h.strip() for h in (allowed_hosts_raw or "").split(",") if h.strip()]
+    if not hosts:
+        problems.append(
+            "ALLOWED_HOSTS is not set: set ALLOWED_HOSTS to the site's host names, "
+            "comma-separated (e.g. news.example.org)"
+        )
+    return problems
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """Comma-separated addresses or networks (``10.0.0.0/8``, ``127.0.0.1``, ``::1``), each
+    checked and written the one way Python writes it; ConfigError naming the bad entry."""
+    import ipaddress
+
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} is not an IP address or network") from None
+    return networks

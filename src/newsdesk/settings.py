@@ -10,25 +10,47 @@ import dj_database_url
 from newsdesk.env import (
     ConfigError,
     env_bool,
+    env_choice,
     env_class,
+    env_header,
     env_int,
     env_languages,
     env_list,
+    env_networks,
     env_secret,
     env_str,
     env_timezone,
+    production_problems,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("NEWSDESK_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 
+# The profile: "development" (the default: demo, tests, one machine) or "production" (secure
+# cookies, HSTS, HTTPS redirect behind a TLS proxy; refuses to start when DEBUG is on, the secret
+# key is missing or weak, or ALLOWED_HOSTS is not set; docs/operations.md).
+NEWSDESK_ENV = env_choice("NEWSDESK_ENV", "development", ("development", "production"))
+PRODUCTION = NEWSDESK_ENV == "production"
+
 DEBUG = env_bool("DEBUG", False)
 
+_DEVELOPMENT_KEY = "newsdesk-development-key-not-for-production"  # noqa: S105
 SECRET_KEY = env_secret("SECRET_KEY")
+if PRODUCTION:
+    _problems = production_problems(
+        debug=DEBUG,
+        secret_key=SECRET_KEY,
+        dev_key=_DEVELOPMENT_KEY,
+        allowed_hosts_raw=os.environ.get("ALLOWED_HOSTS"),
+    )
+    if _problems:
+        raise ConfigError(
+            "NEWSDESK_ENV=production will not start:\n  - " + "\n  - ".join(_problems)
+        )
 if not SECRET_KEY:
     # A development key is only acceptable on a machine nobody else reaches: DEBUG, tests, demo.
     if DEBUG or env_bool("NEWSDESK_INSECURE_DEV_KEY", False):
-        SECRET_KEY = "newsdesk-development-key-not-for-production"  # noqa: S105
+        SECRET_KEY = _DEVELOPMENT_KEY
     else:
         raise ConfigError("SECRET_KEY (or SECRET_KEY_FILE) must be set unless DEBUG=1")
 
@@ -61,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsdesk.core.observability.RequestIdMiddleware",
+    "newsdesk.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.core.middleware.ContentSecurityPolicyMiddleware",
     "newsdesk.core.availability.DatabaseUnavailableMiddleware",
@@ -104,6 +128,10 @@ try:
     _db = dj_database_url.parse(_db_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
 except (ValueError, KeyError) as exc:
     raise ConfigError(f"DATABASE_URL={_db_url!r} cannot be used: {exc}") from None
+# The password apart from the URL, e.g. from a container or systemd secret (DATABASE_PASSWORD_FILE).
+_db_password = env_secret("DATABASE_PASSWORD")
+if _db_password:
+    _db["PASSWORD"] = _db_password
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         "init_command": (
@@ -255,9 +283,23 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("NEWSDESK_BEHIND_TLS_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = env_header(
+    "NEWSDESK_PROXY_SSL_HEADER",
+    "X-Forwarded-Proto: https" if env_bool("NEWSDESK_BEHIND_TLS_PROXY", False) else "",
 )
+# CSP (newsdesk.core.middleware): also ask browsers to load every http:// address over HTTPS.
+NEWSDESK_CSP_UPGRADE_INSECURE_REQUESTS = False
+if PRODUCTION:
+    # HTTPS everywhere: TLS ends at a proxy in front (compose, systemd: docs/operations.md) that
+    # says so in NEWSDESK_PROXY_SSL_HEADER; health and metrics probes from inside stay on HTTP.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("NEWSDESK_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health(/|$)", r"^metrics$"]
+    SECURE_PROXY_SSL_HEADER = env_header("NEWSDESK_PROXY_SSL_HEADER", "X-Forwarded-Proto: https")
+    SECURE_HSTS_SECONDS = env_int("NEWSDESK_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("NEWSDESK_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("NEWSDESK_HSTS_PRELOAD", False)
+    NEWSDESK_CSP_UPGRADE_INSECURE_REQUESTS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -273,14 +315,40 @@ LOGIN_URL = "admin:login"
 NEWSDESK_PAGE_SIZE = env_int("NEWSDESK_PAGE_SIZE", 20, minimum=1)
 NEWSDESK_PAGE_CACHE_SECONDS = env_int("NEWSDESK_PAGE_CACHE_SECONDS", 60, minimum=0)
 
+# Logs on standard error: plain lines, or one JSON object per record (NEWSDESK_LOG_FORMAT=json)
+# for a log collector; each record carries the request's id (newsdesk.core.observability).
+NEWSDESK_LOG_FORMAT = env_choice("NEWSDESK_LOG_FORMAT", "plain", ("plain", "json"))
+# One log line per request (method, path, status, view, duration_ms): the access log.
+NEWSDESK_LOG_REQUESTS = env_bool("NEWSDESK_LOG_REQUESTS", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "newsdesk.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601 in UTC
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": NEWSDESK_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# Prometheus metrics at /metrics (newsdesk.metrics): off (404) unless a token or addresses are
+# configured; then answered to "Authorization: Bearer TOKEN" or to clients from these networks
+# (the address as newsdesk.core.net.client_ip reads it), 403 to anyone else.
+NEWSDESK_METRICS_TOKEN = env_secret("NEWSDESK_METRICS_TOKEN") or ""
+NEWSDESK_METRICS_ALLOWED_IPS = env_networks("NEWSDESK_METRICS_ALLOWED_IPS", [])
 
 
 # Reader community (accounts through django-allauth, comments, opening hours, widget).
@@ -364,6 +432,8 @@ NEWSDESK_TRANSLATION_ENGINE = {
     "CLASS": _mt_engine_class,
     "OPTIONS": _mt_options,
 }
+# Readiness (/health/ready, newsdesk.core.health): the parts above core, {name: dotted path}.
+NEWSDESK_READINESS_CHECKS = {"models": "newsdesk.readiness.check_model_store"}
 # The LibreTranslate-compatible API under /mt/: keys required, and the default rate per key.
 NEWSDESK_MT_API_KEYS_REQUIRED = env_bool("NEWSDESK_MT_API_KEYS_REQUIRED", True)
 NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE = env_int(
@@ -413,6 +483,11 @@ NEWSDESK_MODERATION_CLASSIFIER = {"CLASS": _classifier_class, "OPTIONS": _classi
 # The legal channels (newsdesk.legal): parts the operator switches off (comma-separated names
 # from newsdesk/legal/parts.py, e.g. "transparency_database,misuse"); all run by default.
 NEWSDESK_LEGAL_OFF = env_list("NEWSDESK_LEGAL_OFF", [])
+# A notice still open this many hours after it came in counts as past its deadline (the metric
+# newsdesk_legal_notices_overdue, docs/operations.md).
+NEWSDESK_LEGAL_NOTICE_DEADLINE_HOURS = env_int(
+    "NEWSDESK_LEGAL_NOTICE_DEADLINE_HOURS", 24, minimum=1
+)
 # Misuse (DSA Art. 23, newsdesk/legal/misuse.py): this many manifestly illegal items of an
 # account, or manifestly unfounded notices of a notifier, within MISUSE_DAYS days lead to a
 # warning; as many again after it (the warning within MISUSE_DAYS days) to a suspension of

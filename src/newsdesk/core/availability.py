@@ -1,30 +1,27 @@
 """When the database cannot be reached: a 503 with Retry-After instead of a generic 500, and
-the ``/health`` endpoint that load balancers and monitoring ask."""
+the ``/health`` endpoint that load balancers and monitoring ask (with ``/health/live`` and
+``/health/ready`` from :mod:`newsdesk.core.health`)."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 import sys
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.db import DatabaseCache
-from django.core.cache.backends.dummy import DummyCache
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from newsdesk.core import health
 from newsdesk.core.json_api import shape_for
 
 logger = logging.getLogger(__name__)
 
 # Seconds a client is asked to wait before trying again (a restarting database server).
-RETRY_AFTER_SECONDS = 30
+RETRY_AFTER_SECONDS = health.RETRY_AFTER_SECONDS
 HEALTH_PATHS = ("/health", "/health/")
 # Errors that mean "the database is not there" (refused, gone, timed out), not a bad query.
 UNAVAILABLE = (OperationalError, InterfaceError)
@@ -65,28 +62,17 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
 
 
 def check_database() -> None:
-    for alias in connections:
-        with connections[alias].cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+    health.check_database()
 
 
 def check_cache() -> None:
-    for alias in settings.CACHES:
-        cache = caches[alias]
-        if isinstance(cache, (DummyCache, DatabaseCache)):
-            continue  # keeps nothing by design / is the database, checked as such
-        key, value = f"newsdesk-health-{secrets.token_hex(8)}", secrets.token_hex(8)
-        cache.set(key, value, 30)
-        if cache.get(key) != value:
-            raise RuntimeError(f"cache {alias!r} did not keep a value")
-        cache.delete(key)
+    health.check_cache()
 
 
 CHECKS: dict[str, Callable[[], None]] = {"database": check_database, "cache": check_cache}
 
 
-def health(request: HttpRequest) -> JsonResponse:
+def health_view(request: HttpRequest) -> JsonResponse:
     """``{"status": "ok"|"unavailable", "checks": {part: "ok"|"failing"}, "failing": [...]}``
     with 200 when every part answers, 503 (and Retry-After) naming the parts that do not."""
     checks = {}
@@ -110,16 +96,20 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 class DatabaseUnavailableMiddleware:
-    """Answers ``/health`` itself (before sessions or anything that needs the database) and
-    turns a request that failed because the database could not be reached, at any layer
-    below it, into :func:`unavailable_response`."""
+    """Answers ``/health``, ``/health/live`` and ``/health/ready`` itself (before sessions or
+    anything that needs the database) and turns a request that failed because the database
+    could not be reached, at any layer below it, into :func:`unavailable_response`."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.path_info in HEALTH_PATHS:
-            return health(request)
+            return health_view(request)
+        if request.path_info in health.LIVE_PATHS:
+            return health.live(request)
+        if request.path_info in health.READY_PATHS:
+            return health.ready(request)
         response = self.get_response(request)
         if getattr(request, _FLAG, False) and response.status_code >= 500:
             return unavailable_response(request)

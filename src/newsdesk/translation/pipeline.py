@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from newsdesk.core import observability
 from newsdesk.translation import memory
 from newsdesk.translation.checks import Issue, check_segment, cut_issue, placeholder_issue
 from newsdesk.translation.engines import CutOutput, EngineError, TranslationEngine, get_engine
@@ -147,6 +148,7 @@ def translate_document(
         outputs, engine_seconds = _translate_whole(
             engine, to_send, source_language, target_language
         )
+        observability.record_translation(engine.name, len(to_send), engine_seconds)
         for key, output in zip(to_send, outputs, strict=True):
             translated[key] = (output, "engine")
         if use_memory:
