@@ -47,6 +47,7 @@ def issue_for_sanction(
 
 def connect() -> None:
     connect_parts()
+    from newsdesk.legal.views import navigation
     from newsdesk.legal.views.statements import reader_statements, reason_templates
 
     signals.decision_made.connect(issue_for_decision, dispatch_uid="legal-statement-decision")
@@ -54,6 +55,7 @@ def connect() -> None:
     for slot, filler in (
         ("reader_settings", reader_statements),
         ("moderation_reason_templates", reason_templates),
+        *navigation.FILLERS,
     ):
         if filler not in slot_fillers(slot):
             fills_slot(slot)(filler)
