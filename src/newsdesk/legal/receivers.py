@@ -18,6 +18,7 @@ from newsdesk.legal.actions.statements import do_issue_statement
 from newsdesk.legal.models import LegalHold, Notice, Statement
 from newsdesk.legal.statements import measure_for_sanction
 from newsdesk.moderation import signals
+from newsdesk.moderation.hooks import tells_the_reader
 from newsdesk.moderation.models import Case, Sanction
 
 logger = logging.getLogger(__name__)
@@ -45,8 +46,22 @@ def issue_for_sanction(
         logger.warning("no statement of reasons for sanction %s: %s", sanction.pk, refused.message)
 
 
+def statement_tells_the_reader(subject: Any) -> bool:
+    """moderation.hooks.tells_the_reader: with the statements part on, a removed comment and
+    a sanction that restricts the account get a statement of reasons, which replaces
+    moderation's own e-mail (a warning restricts nothing: moderation's e-mail tells of it)."""
+    if not parts.enabled("statements"):
+        return False
+    if isinstance(subject, Case):
+        return subject.queue == Case.Queue.REJECTED
+    if isinstance(subject, Sanction):
+        return measure_for_sanction(subject.kind) is not None
+    return False
+
+
 def connect() -> None:
     connect_parts()
+    tells_the_reader(statement_tells_the_reader)
     from newsdesk.legal.views import navigation
     from newsdesk.legal.views.statements import reader_statements, reason_templates
 

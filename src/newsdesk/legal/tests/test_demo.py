@@ -30,8 +30,26 @@ from newsdesk.legal.reports import Period, build_report
 from newsdesk.legal.tdb import SourceType
 
 # As ``newsdesk demo`` runs it: each action commits (its on_commit work, e.g. the statement of
-# reasons after a removal, runs at once). The data of the migrations is restored afterwards.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# reasons after a removal, runs at once), so the test runs outside a transaction; the rows
+# the data migrations wrote are put back first when an earlier such test emptied the tables.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DATA_MIGRATIONS = [
+    ("newsdesk.community.migrations.0002_default_schedule_and_notices", "create_defaults"),
+    ("newsdesk.moderation.migrations.0002_default_reasons", "create"),
+    ("newsdesk.legal.migrations.0900_default_grounds", "create"),
+]
+
+
+def restore_migration_data() -> None:
+    """Run the data migrations the demo relies on again (each is idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
 
 # A Friday evening in Vienna: the demo's cases happen from noon on that day.
 NOW = dt.datetime(2026, 11, 27, 19, 30, tzinfo=ZoneInfo("Europe/Vienna"))
@@ -66,6 +84,7 @@ def loaded(settings: Any) -> dict[str, int]:
         "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
         "OPTIONS": {"version": "demo"},
     }
+    restore_migration_data()
     clock.set_now(NOW)
     try:
         call_command("load_demo_content", verbosity=0)
