@@ -20,7 +20,7 @@ from newsdesk.moderation import hooks
 from newsdesk.moderation.actions import do_impose_sanction, do_reject_comment
 from newsdesk.moderation.models import Case, Reason, Sanction
 
-STATEMENT = "statement of reasons for a moderation decision"
+STATEMENT = "Begründung einer Moderationsentscheidung"  # in the reader's language
 # Moderation's e-mails go out in the comment's or the site's language (German here).
 REMOVED = "Ihr Kommentar bei newsdesk wurde entfernt"
 MEASURE = "Eine Maßnahme zu Ihrem Konto bei newsdesk"
