@@ -179,16 +179,18 @@ def test_report_remove_appeal_uphold(
     comment.refresh_from_db()
     assert comment.status == Comment.Status.VISIBLE
 
-    # 6. Both were told: the author (statement, receipt and answer of the complaint) and the
-    # notifier (receipt and decision of the notice, the complaint's outcome).
-    to_author = [m.subject for m in mail.outbox if m.to == [author.email]]
-    to_notifier = [m.subject for m in mail.outbox if m.to == [NOTIFIER]]
-    assert any("statement of reasons" in subject for subject in to_author)
-    assert any(f"complaint no. {complaint.pk}" in subject for subject in to_author)
-    assert any("A complaint about a decision" in subject for subject in to_notifier)
-    assert len(to_notifier) >= 3, to_notifier
-    answer = next(m for m in mail.outbox if m.to == [author.email] and ANSWER in m.body)
-    assert "We have upheld your complaint: the decision is reversed." in answer.body
-    told = next(m for m in mail.outbox if m.to == [NOTIFIER] and "A complaint" in m.subject)
+    # 6. Both were told, each in their language: the author (the comment's language, German)
+    # the statement, the receipt and the answer of the complaint; the notifier (the notice's
+    # language, English) the receipt and decision of the notice, the complaint's outcome.
+    to_author = [m for m in mail.outbox if m.to == [author.email]]
+    to_notifier = [m for m in mail.outbox if m.to == [NOTIFIER]]
+    assert any(
+        "Begründung einer Moderationsentscheidung" in m.subject and statement.puid in m.body
+        for m in to_author
+    )
+    assert any(f"Ihre Beschwerde Nr. {complaint.pk}" in m.subject for m in to_author)
+    answer = next(m for m in to_author if ANSWER in m.body)
+    assert "Wir haben Ihrer Beschwerde stattgegeben" in answer.body
+    assert sum(notice.reference in m.subject for m in to_notifier) == 2  # receipt, decision
+    told = next(m for m in to_notifier if ANSWER in m.body)
     assert "We have upheld the complaint: the content is shown again." in told.body
-    assert ANSWER in told.body
