@@ -61,8 +61,6 @@ def statement_tells_the_reader(subject: Any) -> bool:
 
 def connect() -> None:
     connect_parts()
-    tells_the_reader(statement_tells_the_reader)
-    from newsdesk.legal.views import navigation
     from newsdesk.legal.views.statements import reader_statements, reason_templates
 
     signals.decision_made.connect(issue_for_decision, dispatch_uid="legal-statement-decision")
@@ -70,10 +68,22 @@ def connect() -> None:
     for slot, filler in (
         ("reader_settings", reader_statements),
         ("moderation_reason_templates", reason_templates),
-        *navigation.FILLERS,
     ):
         if filler not in slot_fillers(slot):
             fills_slot(slot)(filler)
+    connect_navigation_and_mail()
+
+
+def connect_navigation_and_mail() -> None:
+    """The legal team's pages in moderation's navigation, the case link beside each workspace
+    item and the footer's links (template slots, ``views.navigation``); the statement of
+    reasons in place of moderation's own e-mail (``moderation.hooks``). Idempotent."""
+    from newsdesk.legal.views import navigation
+
+    for slot, filler in navigation.FILLERS:
+        if filler not in slot_fillers(slot):
+            fills_slot(slot)(filler)
+    tells_the_reader(statement_tells_the_reader)
 
 
 # Between the legal channels' own parts (legal.signals): holds while a notice is open or a

@@ -10,8 +10,6 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
-from newsdesk.moderation.hooks import told_elsewhere
-
 logger = logging.getLogger(__name__)
 
 
@@ -32,6 +30,7 @@ def tell_about_decision(case_id: int) -> bool:
     """E-mail the author of a removed comment: what was removed, why, and what they can do.
     True when sent; False also when another app tells them (``hooks.told_elsewhere``, e.g.
     the legal channels' statement of reasons), so that nobody gets two e-mails."""
+    from newsdesk.moderation.hooks import told_elsewhere
     from newsdesk.moderation.models import Case
 
     case = (
@@ -59,6 +58,7 @@ def tell_about_decision(case_id: int) -> bool:
 def tell_about_sanction(sanction_id: int) -> bool:
     """E-mail a reader about a sanction on their account. True when sent; False also when
     another app tells them (``hooks.told_elsewhere``)."""
+    from newsdesk.moderation.hooks import told_elsewhere
     from newsdesk.moderation.models import Sanction
 
     sanction = Sanction.objects.select_related("user", "reason").filter(pk=sanction_id).first()
