@@ -488,6 +488,17 @@ NEWSDESK_LEGAL_OFF = env_list("NEWSDESK_LEGAL_OFF", [])
 NEWSDESK_LEGAL_NOTICE_DEADLINE_HOURS = env_int(
     "NEWSDESK_LEGAL_NOTICE_DEADLINE_HOURS", 24, minimum=1
 )
+# Notices (DSA Art. 16, newsdesk/legal/notices.py): notices an hour per sender address and per
+# e-mail address (0: no limit; trusted flaggers' members are not limited), the characters an
+# explanation needs at least, whether a reported comment is held (hidden) until decided, and
+# the out-of-court dispute settlement body named to notifiers (Art. 21; a name and/or address).
+NEWSDESK_LEGAL_NOTICES_PER_ADDRESS = env_int("NEWSDESK_LEGAL_NOTICES_PER_ADDRESS", 10, minimum=0)
+NEWSDESK_LEGAL_NOTICES_PER_EMAIL = env_int("NEWSDESK_LEGAL_NOTICES_PER_EMAIL", 5, minimum=0)
+NEWSDESK_LEGAL_NOTICE_MIN_EXPLANATION = env_int(
+    "NEWSDESK_LEGAL_NOTICE_MIN_EXPLANATION", 20, minimum=1
+)
+NEWSDESK_LEGAL_HOLD_REPORTED = env_bool("NEWSDESK_LEGAL_HOLD_REPORTED", False)
+NEWSDESK_LEGAL_DISPUTE_SETTLEMENT = env_str("NEWSDESK_LEGAL_DISPUTE_SETTLEMENT", "")
 # Misuse (DSA Art. 23, newsdesk/legal/misuse.py): this many manifestly illegal items of an
 # account, or manifestly unfounded notices of a notifier, within MISUSE_DAYS days lead to a
 # warning; as many again after it (the warning within MISUSE_DAYS days) to a suspension of

@@ -24,8 +24,8 @@ class LegalConfig(AppConfig):
         decision_made.connect(follow_moderation_decision, dispatch_uid="legal-notices")
 
         # Data rights, holds, retention and terms: erasure hooks, the settings page's
-        # links, the daily retention sweep, the posting guard for new terms.
-        from newsdesk.legal import data_rights, tasks, terms  # noqa: F401
+        # links, the daily retention sweep, the posting guard for new terms; the demo.
+        from newsdesk.legal import data_rights, demo, tasks, terms  # noqa: F401
         from newsdesk.legal.views import data as data_views
 
         data_rights.register()

@@ -18,6 +18,7 @@ from newsdesk.legal.actions.statements import do_issue_statement
 from newsdesk.legal.models import LegalHold, Notice, Statement
 from newsdesk.legal.statements import measure_for_sanction
 from newsdesk.moderation import signals
+from newsdesk.moderation.hooks import tells_the_reader
 from newsdesk.moderation.models import Case, Sanction
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,19 @@ def issue_for_sanction(
         logger.warning("no statement of reasons for sanction %s: %s", sanction.pk, refused.message)
 
 
+def statement_tells_the_reader(subject: Any) -> bool:
+    """moderation.hooks.tells_the_reader: with the statements part on, a removed comment and
+    a sanction that restricts the account get a statement of reasons, which replaces
+    moderation's own e-mail (a warning restricts nothing: moderation's e-mail tells of it)."""
+    if not parts.enabled("statements"):
+        return False
+    if isinstance(subject, Case):
+        return subject.queue == Case.Queue.REJECTED
+    if isinstance(subject, Sanction):
+        return measure_for_sanction(subject.kind) is not None
+    return False
+
+
 def connect() -> None:
     connect_parts()
     # The community's report links and disclaimer lead to the notice form (Art. 16).
@@ -61,6 +75,19 @@ def connect() -> None:
     ):
         if filler not in slot_fillers(slot):
             fills_slot(slot)(filler)
+    connect_navigation_and_mail()
+
+
+def connect_navigation_and_mail() -> None:
+    """The legal team's pages in moderation's navigation, the case link beside each workspace
+    item and the footer's links (template slots, ``views.navigation``); the statement of
+    reasons in place of moderation's own e-mail (``moderation.hooks``). Idempotent."""
+    from newsdesk.legal.views import navigation
+
+    for slot, filler in navigation.FILLERS:
+        if filler not in slot_fillers(slot):
+            fills_slot(slot)(filler)
+    tells_the_reader(statement_tells_the_reader)
 
 
 # Between the legal channels' own parts (legal.signals): holds while a notice is open or a

@@ -30,7 +30,9 @@ def _send(template: str, recipient: object, language: str, context: dict[str, ob
 @task(queue_name=queues.DEFAULT)
 def tell_about_decision(case_id: int) -> bool:
     """E-mail the author of a removed comment: what was removed, why, and what they can do.
-    True when sent."""
+    True when sent; False also when another app tells them (``hooks.told_elsewhere``, e.g.
+    the legal channels' statement of reasons), so that nobody gets two e-mails."""
+    from newsdesk.moderation.hooks import told_elsewhere
     from newsdesk.moderation.models import Case
 
     case = (
@@ -39,6 +41,9 @@ def tell_about_decision(case_id: int) -> bool:
         .first()
     )
     if case is None or case.comment.author is None:
+        return False
+    if told_elsewhere(case):
+        logger.info("removal of comment %s: the reader is told elsewhere", case.comment_id)
         return False
     comment = case.comment
     sent = _send(
@@ -53,10 +58,15 @@ def tell_about_decision(case_id: int) -> bool:
 
 @task(queue_name=queues.DEFAULT)
 def tell_about_sanction(sanction_id: int) -> bool:
-    """E-mail a reader about a sanction on their account. True when sent."""
+    """E-mail a reader about a sanction on their account. True when sent; False also when
+    another app tells them (``hooks.told_elsewhere``)."""
+    from newsdesk.moderation.hooks import told_elsewhere
     from newsdesk.moderation.models import Sanction
 
     sanction = Sanction.objects.select_related("user", "reason").filter(pk=sanction_id).first()
     if sanction is None:
+        return False
+    if told_elsewhere(sanction):
+        logger.info("sanction %s: the reader is told elsewhere", sanction.pk)
         return False
     return _send("sanction", sanction.user, settings.LANGUAGE_CODE, {"sanction": sanction})

@@ -332,9 +332,10 @@ def test_a_notifiers_upheld_complaint_removes_the_comment_for_the_chosen_reason(
     assert complaint.removal_reason == insult
     recipients = [message.to[0] for message in mail.outbox]
     assert "anon@example.org" in recipients  # the complainant's answer
-    # The author: moderation's removal e-mail, and the answer to the other side.
+    # The author: the statement of reasons, and the answer to the other side (in German).
     to_author = [m for m in mail.outbox if m.to == ["reader@example.org"]]
-    assert any("has been removed" in m.body for m in to_author)
+    assert any("Ihr Kommentar wurde entfernt" in m.body for m in to_author)
+    assert any("Begründung einer Moderationsentscheidung" in m.subject for m in to_author)
 
 
 def test_a_notice_about_an_article_is_reopened_when_the_complaint_is_upheld(

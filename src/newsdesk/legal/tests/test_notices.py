@@ -410,14 +410,17 @@ def test_rejecting_the_comment_decides_the_notice_and_tells_the_notifier(
     (message,) = [m for m in mail.outbox if m.to == ["erika@example.net"]]
     body = message.body
     assert notice.reference in message.subject
-    assert "content removed or restricted" in body
-    assert "No automated means were used" in body
+    # (in the notice's language, German here)
+    assert "Inhalt entfernt oder eingeschränkt" in body
+    assert "Es wurden keine automatisierten Mittel eingesetzt" in body
     assert f"/de/legal/notices/{notice.reference}/complaint/?token={notice.access_token}" in body
-    assert "out-of-court dispute settlement" in body and "courts" in body
+    assert "außergerichtlichen Streitbeilegung" in body and "Gerichte" in body
     # The status page shows the decision and the redress options too.
     page = Client().get(f"/de/legal/notices/{notice.reference}/?token={notice.access_token}")
     html = page.content.decode()
-    assert page.status_code == 200 and "If you disagree with the decision" in html
+    assert (
+        page.status_code == 200 and "Wenn Sie mit der Entscheidung nicht einverstanden sind" in html
+    )
     assert f"/de/legal/notices/{notice.reference}/complaint/?token=" in html
 
 

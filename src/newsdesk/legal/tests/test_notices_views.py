@@ -143,7 +143,7 @@ def test_a_refused_decision_is_shown_on_the_page(
         {"outcome": "actioned", "explanation": "Entfernt."},
     )
     assert answer.status_code == 400
-    assert "moderation workspace" in answer.content.decode()
+    assert "im Moderationsbereich" in answer.content.decode()
     assert "Entfernt." in answer.content.decode()  # the explanation typed is kept
     notice.refresh_from_db()
     assert notice.status == Notice.Status.OPEN

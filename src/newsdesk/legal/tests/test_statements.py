@@ -167,7 +167,8 @@ def test_a_moderator_edits_a_template_in_the_back_office(
     # A netiquette ground without its clause is refused with the message, nothing stored.
     response = client_for("moderator").post(url, {**form, "contractual_ground": ""})
     assert response.status_code == 200
-    assert "Name the netiquette clause" in response.content.decode()
+    # (the back office speaks the site's language, German)
+    assert "Nennen Sie die Regel der Netiquette" in response.content.decode()
     ground.refresh_from_db()
     assert ground.contractual_ground == "Netiquette, clause 4 (topic)"
 
@@ -184,8 +185,9 @@ def test_a_removal_issues_a_statement_with_every_element(
     assert statement.end_date is None and statement.territorial_scope == list(EEA_COUNTRIES)
     assert statement.user == users["reader"] and statement.comment == comment
     # (b) the facts, and whether a notice led to it
-    assert "removed by the moderation team" in statement.decision_facts
-    assert "own initiative" in statement.decision_facts
+    # (written in the reader's language: German here)
+    assert "vom Moderationsteam am" in statement.decision_facts
+    assert "aus eigener Initiative" in statement.decision_facts
     assert comment.text not in statement.decision_facts
     assert statement.source_type == SourceType.VOLUNTARY and statement.notice is None
     # (c) automated means
@@ -223,7 +225,7 @@ def test_a_notice_makes_it_an_article_16_decision(
     notice = _notice(comment)
     statement = remove(comment)
     assert statement.source_type == SourceType.ARTICLE_16 and statement.notice == notice
-    assert "after a notice" in statement.decision_facts
+    assert "nach einer Meldung rechtswidriger Inhalte (Art. 16 DSA)" in statement.decision_facts
     assert "Walpurga" not in statement.decision_facts
 
 
@@ -253,7 +255,8 @@ def test_automated_detection_comes_from_the_screening_holds(
     assert statement.automated_detection is True
     with translation.override("de"):  # the facts are in the reader's language
         label = str(HOLD_LABELS["suspect_term"])
-    assert f"Automated screening had held it for review ({label})" in statement.decision_facts
+    expected = f"Die automatische Prüfung hatte ihn zur Kontrolle zurückgehalten ({label})"
+    assert expected in statement.decision_facts
     assert "idiot" not in statement.decision_facts.lower()
     assert statement.automated_decision == AutomatedDecision.NOT_AUTOMATED
 
@@ -344,7 +347,7 @@ def test_a_restricted_account_gets_a_statement(
     assert statement.end_date == ends
     assert statement.source_type == SourceType.VOLUNTARY
     assert statement.moderator_note == "Third insult this week."
-    assert "restricted the affected account" in statement.decision_facts
+    assert "hat das Moderationsteam das betroffene Konto eingeschränkt" in statement.decision_facts
     if kind == Sanction.Kind.PREMODERATE:
         assert "Pre-moderation" in statement.decision_visibility_other
 
@@ -383,20 +386,20 @@ def test_the_reader_receives_it_by_email(
     assert send_statement.call(statement.pk) is False  # once
     [message] = mail.outbox
     assert message.to == [users["reader"].email]
-    assert "statement of reasons" in message.subject
+    assert "Begründung einer Moderationsentscheidung" in message.subject  # the reader's language
     body = message.body
     for expected in (
-        "Removal of content",
-        "Permanent, unless the decision is reversed.",
-        "own initiative",
-        "not detected by automated means",
+        "Entfernung des Inhalts",
+        "Dauerhaft, sofern die Entscheidung nicht aufgehoben wird.",
+        "aus eigener Initiative",
+        "nicht durch automatisierte Mittel erkannt",
         "Netiquette, clause 2 (respect)",
         "The comment insults another reader.",
         "Please argue without name-calling.",
-        "Internal complaint",
+        "internes Beschwerdemanagementsystem",
         f"/legal/statements/{statement.pk}/complaint/",
-        "Out-of-court dispute settlement",
-        "Courts",
+        "Außergerichtliche Streitbeilegung",
+        "Gerichte",
         statement.puid,
     ):
         assert expected in body, expected

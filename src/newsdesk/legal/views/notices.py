@@ -270,6 +270,7 @@ def notices(request: HttpRequest) -> HttpResponse:
             "filter": form if form.is_bound else NoticeFilter(),
             "query": query.urlencode(),
             "status": status,
+            "section": "notices",
         },
     )
 
@@ -304,6 +305,7 @@ def _review_page(
                 and item.comment.deleted_at is None
                 and item.comment.status != Comment.Status.REJECTED
             ],
+            "section": "notices",
         },
         status=status,
     )

@@ -79,3 +79,12 @@ def reasons(db: Any) -> dict[str, Reason]:
             code=code, defaults={"label": label, "explanation": explanation, "active": True}
         )
     return found
+
+
+@pytest.fixture
+def told_only_by_moderation(monkeypatch: Any) -> None:
+    """Moderation's own e-mails, whatever a higher app registered in
+    ``moderation.hooks.tells_the_reader`` (e.g. the legal channels' statements of reasons)."""
+    from newsdesk.moderation import hooks
+
+    monkeypatch.setattr(hooks, "_told_elsewhere", [])

@@ -47,7 +47,13 @@ def test_approving_publishes_the_comment_and_records_the_decision(held, users):
 
 
 def test_rejecting_tells_the_author_why_on_the_page_and_by_mail(
-    post, users, reasons, client_for, mailoutbox, django_capture_on_commit_callbacks
+    post,
+    users,
+    reasons,
+    client_for,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    told_only_by_moderation,
 ):
     comment = post("Du bist so dumm")
     with django_capture_on_commit_callbacks(execute=True):
