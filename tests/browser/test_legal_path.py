@@ -4,8 +4,7 @@ on their settings page and its own page, and complains; another moderator uphold
 complaint; the comment is back on the article page, and the author and the notifier were told
 by e-mail.
 
-The report page is opened at ``/en/legal/report/?comment=<pk>`` (the "Report" link beside the
-comment comes with the community's branch)."""
+The reader gets to the report page by the "Report" link beside the comment."""
 
 from __future__ import annotations
 
@@ -90,8 +89,12 @@ def test_report_remove_appeal_uphold(
     comment = actions.do_post_comment(conversation, text_value=TEXT, acting_user=users["reader"])
     base = live_server.url
 
-    # 1. An anonymous reader reports the comment; the location is filled in.
-    page.goto(f"{base}/en/legal/report/?comment={comment.pk}")
+    # 1. An anonymous reader reports the comment by the link beside it; the location is
+    # filled in.
+    page.goto(f"{base}/en/community/comments/{comment.pk}/")
+    page.locator(f"#c-{comment.pk}").get_by_role("link", name="Report").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/en/legal/report/?comment={comment.pk}")
     assert page.locator("h1").inner_text() == "Report content"
     assert f"/community/comments/{comment.pk}/" in page.locator("#id_location").input_value()
     page.select_option("#id_category", Category.ILLEGAL_OR_HARMFUL_SPEECH)

@@ -17,7 +17,7 @@ class LegalConfig(AppConfig):
 
         register_role_apps(MODERATOR, "legal")
         register_role_apps(ADMIN, "legal")
-
+        from newsdesk.legal import checks  # noqa: F401  (registers the system checks)
         from newsdesk.legal.actions.notices import follow_moderation_decision
         from newsdesk.moderation.signals import decision_made
 

@@ -32,3 +32,14 @@ def test_fixture_comment_and_template(comment: Any, insult: Any) -> None:
     assert comment.is_visible
     assert insult.legal_ground.contractual_ground.startswith("Netiquette")
     assert Notice.objects.count() == 0 and Statement.objects.count() == 0
+
+
+def test_a_misspelt_part_name_is_a_system_check_error(settings: Any) -> None:
+    from newsdesk.legal.checks import unknown_parts
+
+    settings.NEWSDESK_LEGAL_OFF = ["misuse", "notice"]
+    errors = unknown_parts()
+    assert [error.id for error in errors] == ["legal.E001"]
+    assert "“notice”" in errors[0].msg and "notices" in str(errors[0].hint)
+    settings.NEWSDESK_LEGAL_OFF = ["misuse", "transparency_database"]
+    assert unknown_parts() == []
