@@ -408,8 +408,10 @@ _mt_engine = {path: short for short, path in _mt_engines.items()}.get(_mt_engine
 if _mt_engine == "ctranslate2":
     _mt_options: dict[str, object] = {
         "model_dir": str(NEWSDESK_MODEL_DIR),
+        # cpu, cuda or auto (CUDA where CTranslate2 finds a device); the compute type empty:
+        # the device's default, int8 on a CPU and int8_float16 on CUDA (engines/device.py).
         "device": env_str("NEWSDESK_MT_DEVICE", "cpu"),
-        "compute_type": env_str("NEWSDESK_MT_COMPUTE_TYPE", "int8"),
+        "compute_type": env_str("NEWSDESK_MT_COMPUTE_TYPE", ""),
         # 0 = automatic: on a CPU one translator per core (up to 4), one thread each.
         "inter_threads": env_int("NEWSDESK_MT_INTER_THREADS", 0, minimum=0),
         "intra_threads": env_int("NEWSDESK_MT_INTRA_THREADS", 0, minimum=0),
