@@ -198,7 +198,10 @@ _task_backends = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "dummy": "django_tasks.backends.dummy.DummyBackend",
 }
-NEWSDESK_TASK_QUEUES = ["default", "translation"]  # newsdesk.core.queues.ALL
+NEWSDESK_TASK_QUEUES = ["default", "translation", "translation-gpu"]  # core.queues.ALL
+# A GPU translation worker's heartbeat lasts this long: translation goes to the CPU workers
+# at most this long (plus a sweep) after the last GPU worker stopped (core/queues.py).
+NEWSDESK_MT_GPU_HEARTBEAT_SECONDS = env_int("NEWSDESK_MT_GPU_HEARTBEAT_SECONDS", 60, minimum=2)
 _task_backend = env_class("NEWSDESK_TASKS_BACKEND", "database", _task_backends)
 TASKS = {"default": {"BACKEND": _task_backend, "QUEUES": NEWSDESK_TASK_QUEUES}}
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")

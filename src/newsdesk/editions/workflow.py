@@ -64,7 +64,7 @@ def _enqueue_on_commit(edition_id: int, delay: float = 0, *, bounded: bool = Tru
     """
 
     def send() -> None:
-        task = translate_edition
+        task = translate_edition.using(queue_name=queues.translation_queue())
         if delay:
             if task.get_backend().supports_defer:
                 task = task.using(run_after=clock.now() + dt.timedelta(seconds=delay))
@@ -179,6 +179,37 @@ def requeue_abandoned(*, unclaimed_too: bool = False) -> list[int]:
         )
     for edition_id in found:
         _enqueue_on_commit(edition_id)
+    return found
+
+
+def requeue_for_cpu_workers() -> list[int]:
+    """No GPU worker runs (its heartbeat expired) but one ran lately: queue again, on the
+    CPU workers' queue, the editions that wait untouched for longer than a heartbeat (their
+    task sits on the GPU queue). First tries only (a retry keeps its back-off) and no wait
+    for a model; each is touched with a conditional UPDATE first, so several sweeping
+    workers queue it once, and a second task for it finds nothing to do."""
+    if queues.gpu_worker_alive() or not queues.gpu_worker_seen():
+        return []
+    now = clock.now()
+    untouched_since = now - dt.timedelta(seconds=queues.heartbeat_seconds())
+    found = []
+    for edition_id, updated_at in Edition.objects.filter(
+        queued=True,
+        attempts=0,
+        error="",
+        claimed_until__isnull=True,
+        updated_at__lt=untouched_since,
+    ).values_list("pk", "updated_at"):
+        touched = Edition.objects.filter(
+            pk=edition_id, updated_at=updated_at, claimed_until__isnull=True
+        ).update(updated_at=now)
+        if touched:
+            found.append(edition_id)
+            transaction.on_commit(
+                lambda edition_id=edition_id: translate_edition.using(
+                    queue_name=queues.TRANSLATION
+                ).enqueue(edition_id)
+            )
     return found
 
 

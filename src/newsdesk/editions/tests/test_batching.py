@@ -35,8 +35,8 @@ def burst(publish):  # type: ignore[no-untyped-def]
 
 
 def contents(editions: list[Edition]) -> list[list[str]]:
-    """Each edition's published texts in order (block ids differ between articles)."""
-    return [list(Edition.objects.get(pk=e.pk).content.values()) for e in editions]
+    """Each edition's published texts (block ids differ between articles; jsonb sorts keys)."""
+    return [sorted(Edition.objects.get(pk=e.pk).content.values()) for e in editions]
 
 
 class Poisoned(DummyEngine):
