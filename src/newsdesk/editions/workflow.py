@@ -13,6 +13,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -205,12 +206,12 @@ def requeue_for_cpu_workers() -> list[int]:
         ).update(updated_at=now)
         if touched:
             found.append(edition_id)
-            transaction.on_commit(
-                lambda edition_id=edition_id: translate_edition.using(
-                    queue_name=queues.TRANSLATION
-                ).enqueue(edition_id)
-            )
+            transaction.on_commit(partial(_enqueue_for_cpu, edition_id))
     return found
+
+
+def _enqueue_for_cpu(edition_id: int) -> None:
+    translate_edition.using(queue_name=queues.TRANSLATION).enqueue(edition_id)
 
 
 def waiting_for_model() -> Any:
