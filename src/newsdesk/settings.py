@@ -198,7 +198,10 @@ _task_backends = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "dummy": "django_tasks.backends.dummy.DummyBackend",
 }
-NEWSDESK_TASK_QUEUES = ["default", "translation"]  # newsdesk.core.queues.ALL
+NEWSDESK_TASK_QUEUES = ["default", "translation", "translation-gpu"]  # core.queues.ALL
+# A GPU translation worker's heartbeat lasts this long: translation goes to the CPU workers
+# at most this long (plus a sweep) after the last GPU worker stopped (core/queues.py).
+NEWSDESK_MT_GPU_HEARTBEAT_SECONDS = env_int("NEWSDESK_MT_GPU_HEARTBEAT_SECONDS", 60, minimum=2)
 _task_backend = env_class("NEWSDESK_TASKS_BACKEND", "database", _task_backends)
 TASKS = {"default": {"BACKEND": _task_backend, "QUEUES": NEWSDESK_TASK_QUEUES}}
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -408,8 +411,10 @@ _mt_engine = {path: short for short, path in _mt_engines.items()}.get(_mt_engine
 if _mt_engine == "ctranslate2":
     _mt_options: dict[str, object] = {
         "model_dir": str(NEWSDESK_MODEL_DIR),
+        # cpu, cuda or auto (CUDA where CTranslate2 finds a device); the compute type empty:
+        # the device's default, int8 on a CPU and int8_float16 on CUDA (engines/device.py).
         "device": env_str("NEWSDESK_MT_DEVICE", "cpu"),
-        "compute_type": env_str("NEWSDESK_MT_COMPUTE_TYPE", "int8"),
+        "compute_type": env_str("NEWSDESK_MT_COMPUTE_TYPE", ""),
         # 0 = automatic: on a CPU one translator per core (up to 4), one thread each.
         "inter_threads": env_int("NEWSDESK_MT_INTER_THREADS", 0, minimum=0),
         "intra_threads": env_int("NEWSDESK_MT_INTRA_THREADS", 0, minimum=0),
@@ -447,6 +452,9 @@ NEWSDESK_EDITIONS_REVIEW_FIRST = env_bool("NEWSDESK_EDITIONS_REVIEW_FIRST", Fals
 # Engine failures: tries in all, and the first wait before a retry (doubled each time).
 NEWSDESK_EDITIONS_MAX_ATTEMPTS = env_int("NEWSDESK_EDITIONS_MAX_ATTEMPTS", 4, minimum=1)
 NEWSDESK_EDITIONS_RETRY_SECONDS = env_int("NEWSDESK_EDITIONS_RETRY_SECONDS", 30, minimum=0)
+# How many editions of one language pair a translation task takes at once, their segments
+# sent to the engine together (editions/workflow.run_translations); 0: 1 on a CPU, 16 on CUDA.
+NEWSDESK_MT_BATCH_EDITIONS = env_int("NEWSDESK_MT_BATCH_EDITIONS", 0, minimum=0)
 # How long a worker holds an edition; after that another worker takes it over.
 NEWSDESK_EDITIONS_LEASE_SECONDS = env_int("NEWSDESK_EDITIONS_LEASE_SECONDS", 600, minimum=10)
 

@@ -7,6 +7,7 @@ import logging
 from newsdesk.core.hooks import on_worker_startup, on_worker_sweep
 from newsdesk.editions.workflow import (
     requeue_abandoned,
+    requeue_for_cpu_workers,
     start_waiting_editions,
     translate_edition,
 )
@@ -42,3 +43,11 @@ def start_editions_whose_model_arrived() -> None:
     started = start_waiting_editions()
     if started:
         logger.info("a model arrived: queued %d waiting edition(s)", len(started))
+
+
+@on_worker_sweep
+def hand_gpu_work_to_cpu_workers() -> None:
+    """The last GPU translation worker stopped: its queued editions go to the CPU workers."""
+    moved = requeue_for_cpu_workers()
+    if moved:
+        logger.warning("no GPU worker runs: %d edition(s) queued for the CPU workers", len(moved))

@@ -13,6 +13,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -22,12 +23,13 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from newsdesk.core import clock, queues
+from newsdesk.editions import batching
 from newsdesk.editions.models import Edition, EditionSegment, review_first
 from newsdesk.editions.source import fingerprint, source_fields, target_languages
 from newsdesk.newsroom import page_cache
 from newsdesk.newsroom.inline_html import clean_inline_html
 from newsdesk.newsroom.models import Article, Block
-from newsdesk.translation.engines import TranslationEngine, UnsupportedLanguagePair
+from newsdesk.translation.engines import TranslationEngine, UnsupportedLanguagePair, get_engine
 from newsdesk.translation.pipeline import (
     DocumentResult,
     SourceField,
@@ -63,7 +65,7 @@ def _enqueue_on_commit(edition_id: int, delay: float = 0, *, bounded: bool = Tru
     """
 
     def send() -> None:
-        task = translate_edition
+        task = translate_edition.using(queue_name=queues.translation_queue())
         if delay:
             if task.get_backend().supports_defer:
                 task = task.using(run_after=clock.now() + dt.timedelta(seconds=delay))
@@ -179,6 +181,37 @@ def requeue_abandoned(*, unclaimed_too: bool = False) -> list[int]:
     for edition_id in found:
         _enqueue_on_commit(edition_id)
     return found
+
+
+def requeue_for_cpu_workers() -> list[int]:
+    """No GPU worker runs (its heartbeat expired) but one ran lately: queue again, on the
+    CPU workers' queue, the editions that wait untouched for longer than a heartbeat (their
+    task sits on the GPU queue). First tries only (a retry keeps its back-off) and no wait
+    for a model; each is touched with a conditional UPDATE first, so several sweeping
+    workers queue it once, and a second task for it finds nothing to do."""
+    if queues.gpu_worker_alive() or not queues.gpu_worker_seen():
+        return []
+    now = clock.now()
+    untouched_since = now - dt.timedelta(seconds=queues.heartbeat_seconds())
+    found = []
+    for edition_id, updated_at in Edition.objects.filter(
+        queued=True,
+        attempts=0,
+        error="",
+        claimed_until__isnull=True,
+        updated_at__lt=untouched_since,
+    ).values_list("pk", "updated_at"):
+        touched = Edition.objects.filter(
+            pk=edition_id, updated_at=updated_at, claimed_until__isnull=True
+        ).update(updated_at=now)
+        if touched:
+            found.append(edition_id)
+            transaction.on_commit(partial(_enqueue_for_cpu, edition_id))
+    return found
+
+
+def _enqueue_for_cpu(edition_id: int) -> None:
+    translate_edition.using(queue_name=queues.TRANSLATION).enqueue(edition_id)
 
 
 def waiting_for_model() -> Any:
@@ -351,6 +384,112 @@ def run_translation(edition_id: int, engine: TranslationEngine | None = None) ->
     token = _claim(edition_id)
     if token is None:
         return "nothing to do"
+    return _translate_claimed(edition_id, token, engine)
+
+
+def editions_per_batch(engine: TranslationEngine) -> int:
+    """How many waiting editions one task takes (NEWSDESK_MT_BATCH_EDITIONS; 0: automatic,
+    1 on a CPU and 16 on CUDA, where the engine is fast only with big batches)."""
+    configured = int(getattr(settings, "NEWSDESK_MT_BATCH_EDITIONS", 0) or 0)
+    if configured > 0:
+        return configured
+    return AUTO_BATCH_EDITIONS.get(str(getattr(engine, "device", "cpu")), 1)
+
+
+AUTO_BATCH_EDITIONS = {"cpu": 1, "cuda": 16}
+
+
+def _claim_companions(edition: Edition, source: str, wanted: int) -> dict[int, str]:
+    """Claim up to ``wanted`` other editions waiting for the same language pair: queued,
+    unclaimed, on their first try (an edition in its back-off keeps it) and not waiting for
+    a model. {edition id: claim token}; each taken with the usual conditional UPDATE, so an
+    edition another worker holds is skipped."""
+    candidates = (
+        Edition.objects.filter(
+            queued=True,
+            attempts=0,
+            error="",
+            claimed_until__isnull=True,
+            language=edition.language,
+            article__language=source,
+        )
+        .exclude(pk=edition.pk)
+        .order_by("updated_at", "pk")
+        .values_list("pk", flat=True)[: wanted * 2]
+    )
+    claimed: dict[int, str] = {}
+    for candidate in candidates:
+        token = _claim(candidate)
+        if token is not None:
+            claimed[candidate] = token
+            if len(claimed) >= wanted:
+                break
+    return claimed
+
+
+def run_translations(
+    edition_id: int, engine: TranslationEngine | None = None, *, limit: int | None = None
+) -> dict[int, str]:
+    """The worker's job for an edition and up to ``limit - 1`` others of the same language
+    pair waiting at the same time (``limit``: :func:`editions_per_batch`). Their segments go
+    to the engine in one call (:mod:`newsdesk.editions.batching`); then each edition is
+    finished on its own as :func:`run_translation` would (its claim, memory, glossary,
+    checks, one publication), so a failing edition fails alone. Returns {edition id: what
+    happened}; the others' own tasks later find nothing to do."""
+    token = _claim(edition_id)
+    if token is None:
+        return {edition_id: "nothing to do"}
+    engine = engine or get_engine()
+    limit = editions_per_batch(engine) if limit is None else limit
+    edition = Edition.objects.select_related("article").get(pk=edition_id)
+    source = edition.article.language
+    claimed = {edition_id: token}
+    if limit > 1:
+        claimed.update(_claim_companions(edition, source, limit - 1))
+    if len(claimed) == 1:
+        return {edition_id: _translate_claimed(edition_id, token, engine)}
+
+    wanted: list[str] = []
+    for claimed_id in claimed:
+        try:
+            claimed_edition = Edition.objects.get(pk=claimed_id)
+            article = _article(claimed_edition.article_id)
+            wanted += batching.segments_to_send(
+                engine,
+                source_fields(article),
+                source,
+                claimed_edition.language,
+                glossary=glossary_for(source, claimed_edition.language),
+                use_memory=not claimed_edition.force_engine,
+            )
+        except Exception:  # noqa: BLE001 - this edition finds its problem again on its own
+            logger.info("edition %s: left out of the shared engine call", claimed_id)
+    answers: dict[str, str] = {}
+    try:
+        answers = batching.translate_together(engine, wanted, source, edition.language)
+    except Exception as exc:  # noqa: BLE001 - each edition then asks the engine on its own
+        logger.warning("shared engine call for %d editions failed: %s", len(claimed), exc)
+    logger.info(
+        "%d editions (%s-%s): %d segments in one engine call",
+        len(claimed),
+        source,
+        edition.language,
+        len(answers),
+    )
+    outcomes: dict[int, str] = {}
+    for claimed_id, claimed_token in claimed.items():
+        answering = batching.AnsweringEngine(engine, answers)
+        try:
+            outcomes[claimed_id] = _translate_claimed(claimed_id, claimed_token, answering)
+        except Exception as exc:  # noqa: BLE001 - one edition's crash is not the others'
+            logger.exception("edition %s: crashed in a batch", claimed_id)
+            message = f"{type(exc).__name__}: {exc}"
+            outcomes[claimed_id] = _failed(claimed_id, claimed_token, message)
+    return outcomes
+
+
+def _translate_claimed(edition_id: int, token: str, engine: TranslationEngine | None) -> str:
+    """Translate and publish an edition this worker has claimed with ``token``."""
     edition = Edition.objects.get(pk=edition_id)
     article = _article(edition.article_id)
     if not article.is_published:
@@ -498,9 +637,15 @@ def to_placeholders(segment: EditionSegment, text: str) -> str:
 
 @task(queue_name=queues.TRANSLATION)
 def translate_edition(edition_id: int) -> str:
-    """The worker's task for one edition: translate it (if still wanted) and publish it."""
-    outcome = run_translation(edition_id)
-    logger.info("edition %s: %s", edition_id, outcome)
+    """The worker's task for one edition: translate it (if still wanted) and publish it,
+    together with other editions waiting for the same language pair where batching is on
+    (NEWSDESK_MT_BATCH_EDITIONS, see :func:`run_translations`)."""
+    outcomes = run_translations(edition_id)
+    for done_id, done in outcomes.items():
+        logger.info("edition %s: %s", done_id, done)
+    outcome = outcomes[edition_id]
+    if len(outcomes) > 1:
+        outcome += f" (with {len(outcomes) - 1} other edition(s) in one batch)"
     # Each run also looks for work a killed worker left behind (its claim has expired).
     requeue_abandoned()
     return outcome

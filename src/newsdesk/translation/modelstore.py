@@ -451,6 +451,13 @@ def _prepare(
 
 
 def _check_loads(directory: Path) -> None:
+    """Raise ModelError unless the model and its sentencepiece files load.
+
+    Always on the CPU with int8, whatever NEWSDESK_MT_DEVICE says: the check is about the
+    files (the same model.bin loads on CUDA), ``newsdesk models install`` often runs on a
+    machine without the workers' GPU (a shared model volume), and a GPU load here would take
+    GPU memory beside a running worker. Whether the device and compute type work is checked
+    where it matters, when the engine starts (translation.engines.device.choose_device)."""
     import ctranslate2
     import sentencepiece as spm
 

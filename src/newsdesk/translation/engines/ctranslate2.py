@@ -19,6 +19,7 @@ from newsdesk.translation.engines import (
     TranslationEngine,
     UnsupportedLanguagePair,
 )
+from newsdesk.translation.engines.device import choose_device
 from newsdesk.translation.modelstore import (
     VOCABULARY_MAP,
     InstalledModel,
@@ -79,7 +80,7 @@ class CTranslate2Engine(TranslationEngine):
         self,
         model_dir: str,
         device: str = "cpu",
-        compute_type: str = "int8",
+        compute_type: str = "",
         inter_threads: int = 0,
         intra_threads: int = 0,
         beam_size: int = 4,
@@ -90,8 +91,13 @@ class CTranslate2Engine(TranslationEngine):
         max_segment_pieces: int = 256,
     ) -> None:
         self.model_dir = Path(model_dir)
-        self.device = device
-        self.compute_type = compute_type
+        # "cpu", "cuda" or "auto"; compute_type "" is the device's default (int8 on a CPU,
+        # int8_float16 on CUDA). Checked here, so that a worker told to use a GPU it does not
+        # have stops at once with a message naming NEWSDESK_MT_DEVICE (ImproperlyConfigured).
+        choice = choose_device(device, compute_type)
+        self.device = choice.device
+        self.compute_type = choice.compute_type
+        self.device_reason = choice.reason
         self.inter_threads, self.intra_threads = thread_layout(device, inter_threads, intra_threads)
         self.beam_size = beam_size
         self.max_batch_tokens = max_batch_tokens

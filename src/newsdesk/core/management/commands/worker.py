@@ -120,12 +120,29 @@ def housekeeping(stale_after: float, stop: threading.Event, pause: float | None 
 
 def queue_names(requested: list[str] | None) -> list[str]:
     """The queues a worker serves: those asked for (``--queue``, repeatable), else all of
-    them, the default queue first. Raises CommandError for a queue that does not exist."""
+    them but the GPU queue (only a worker started for it serves it), the default queue
+    first. Raises CommandError for a queue that does not exist."""
     known = list(settings.TASKS["default"].get("QUEUES", queues.ALL))
     unknown = sorted(set(requested or []) - set(known))
     if unknown:
         raise CommandError(f"no such queue: {', '.join(unknown)} (queues: {', '.join(known)})")
-    return list(dict.fromkeys(requested)) if requested else known
+    if requested:
+        return list(dict.fromkeys(requested))
+    return [name for name in known if name != queues.TRANSLATION_GPU]
+
+
+def gpu_heartbeat(stop: threading.Event) -> None:
+    """While a worker serves the GPU queue: a heartbeat every quarter of its lifetime, so
+    translation tasks are sent there (core.queues.translation_queue)."""
+    while True:
+        try:
+            queues.record_gpu_worker_alive()
+        except Exception:  # noqa: BLE001 - the heartbeat must never stop the worker
+            logger.exception("cannot record the GPU worker's heartbeat")
+        finally:
+            connection.close()
+        if stop.wait(max(queues.heartbeat_seconds() / 4, 0.5)):
+            return
 
 
 class Command(BaseCommand):
@@ -143,7 +160,8 @@ class Command(BaseCommand):
             dest="queues",
             metavar="NAME",
             help="Work on this queue only (repeatable: --queue default --queue translation); "
-            f"default: all ({', '.join(queues.ALL)}).",
+            f"default: {', '.join(queues.WITHOUT_QUEUE)}; GPU workers serve "
+            f"{queues.TRANSLATION_GPU} (with NEWSDESK_MT_DEVICE=cuda).",
         )
         parser.add_argument(
             "--stale-after",
@@ -175,6 +193,8 @@ class Command(BaseCommand):
             self._work(names, options, batch=True)
             return
         stop = threading.Event()
+        if queues.TRANSLATION_GPU in names:
+            threading.Thread(target=gpu_heartbeat, args=(stop,), daemon=True).start()
         helper = threading.Thread(
             target=housekeeping,
             args=(options["stale_after"], stop, options["sweep_every"]),
@@ -192,5 +212,5 @@ class Command(BaseCommand):
             call_command("rqworker", *rq_args, *(["--burst"] if batch else []))
             return
         worker_args = ["--interval", str(options["interval"]), "--no-startup-delay"]
-        worker_args += ["--queue-name", "*" if options["queues"] is None else ",".join(names)]
+        worker_args += ["--queue-name", ",".join(names)]
         call_command("db_worker", *worker_args, *(["--batch"] if batch else []))
