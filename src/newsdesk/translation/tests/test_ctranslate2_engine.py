@@ -363,3 +363,15 @@ def test_output_at_the_length_limit_is_a_cut_output(model_dir):
     assert isinstance(output, CutOutput)
     engine.max_decoding_length = 1000
     assert engine.segment_limit("de", "en") == 256
+
+
+def test_a_short_segment_gives_the_same_text_batched_with_a_long_one(model_dir):
+    """Each segment decodes within its own limit: batched with a long sentence (editions
+    translated together), a short one comes back as it does alone, and is not cut."""
+    engine = CTranslate2Engine(str(model_dir), beam_size=1)
+    short = "It rains."
+    long = " ".join(["The council met today and talked about the new school"] * 6) + "."
+    alone = engine.translate([short], "en", "fr")[0]
+    together = engine.translate([short, long], "en", "fr")[0]
+    assert together == alone
+    assert type(together) is type(alone)
