@@ -149,16 +149,19 @@ def own_postgres(directory: Path) -> Iterator[OwnPostgres]:
 
 
 class OwnRedis:
-    """``redis-server`` on a free port, nothing saved to disk; ``stop()`` ends the process
-    (every client's connection is refused until ``start()``)."""
+    """``redis-server`` on a free port; ``stop()`` ends the process (every client's
+    connection is refused until ``start()``). No snapshots (``--save ''``); with ``persist``
+    an append-only file keeps the data across a restart (as RQ's Redis must), without it a
+    restarted Redis is empty."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, persist: bool = False) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             raise SuiteError("no redis-server on PATH")
         self.binary = binary
         self.directory = directory
         self.port = free_port()
+        self.persist = persist
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -167,7 +170,8 @@ class OwnRedis:
         with (directory / "redis.log").open("ab") as log:
             self.process = subprocess.Popen(
                 [self.binary, "--port", str(self.port), "--bind", HOST, "--save", "",
-                 "--appendonly", "no", "--dir", str(directory)],
+                 "--appendonly", "yes" if self.persist else "no", "--appendfsync", "always",
+                 "--dir", str(directory)],
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )  # fmt: skip
@@ -188,8 +192,8 @@ class OwnRedis:
 
 
 @contextlib.contextmanager
-def own_redis(directory: Path) -> Iterator[OwnRedis]:
-    server = OwnRedis(directory)
+def own_redis(directory: Path, *, persist: bool = False) -> Iterator[OwnRedis]:
+    server = OwnRedis(directory, persist=persist)
     server.start()
     try:
         yield server

@@ -15,3 +15,7 @@ TRANSLATION = "translation"
 
 # In the order a worker on several queues looks at them (RQ takes the first non-empty one).
 ALL = (DEFAULT, TRANSLATION)
+
+# The TASKS backends that put tasks on Redis (``NEWSDESK_TASKS_BACKEND=rq`` is the second:
+# RQ, with the tasks Redis could not take kept in the database, newsdesk.core.outbox).
+RQ_BACKENDS = ("django_tasks_rq.RQBackend", "newsdesk.core.outbox.OutboxRQBackend")
