@@ -8,6 +8,7 @@ Redis here is one of the test's own (``redis-server`` on a free port), never the
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,3 +151,54 @@ def test_the_redis_cache_works_as_django_s_while_redis_answers(own_redis):
     own_redis.start()  # started again, empty (nothing saved)
     live.set("key", "again", 30)
     assert live.get("key") == "again"
+
+
+def test_the_rq_worker_waits_for_redis_and_starts_again_instead_of_exiting(settings, monkeypatch):
+    """django-rq's rqworker exits with 1 when RQ loses Redis; newsdesk worker waits for
+    Redis and starts it again. Other exits, and --batch, end the worker as before."""
+    from newsdesk.core.management.commands import worker
+
+    settings.TASKS = {"default": {"BACKEND": OUTBOX_BACKEND, "QUEUES": ["default"]}}
+    exits = [SystemExit(1), None]
+    calls: list[str] = []
+
+    def rqworker(name: str, *args: str) -> None:
+        calls.append(name)
+        outcome = exits.pop(0)
+        if outcome is not None:
+            raise outcome
+
+    monkeypatch.setattr(worker, "call_command", rqworker)
+    monkeypatch.setattr(worker, "wait_for_redis", lambda: calls.append("waited"))
+    command = worker.Command()
+    command._work(["default"], {}, batch=False)
+    assert calls == ["rqworker", "waited", "rqworker"]
+
+    exits[:] = [SystemExit(1)]
+    with pytest.raises(SystemExit):
+        command._work(["default"], {}, batch=True)
+    exits[:] = [SystemExit(2)]
+    with pytest.raises(SystemExit):
+        command._work(["default"], {}, batch=False)
+
+
+def test_wait_for_redis_returns_once_redis_answers(settings, own_redis, monkeypatch):
+    from newsdesk.core.management.commands import worker
+
+    settings.RQ_QUEUES = {"default": {"URL": own_redis.url()}}
+    own_redis.stop()
+    pauses: list[float] = []
+
+    real_sleep = time.sleep
+
+    def sleep(seconds: float) -> None:
+        if seconds < 1:  # own_redis.start() polling for its port
+            real_sleep(seconds)
+            return
+        pauses.append(seconds)
+        if len(pauses) == 3:
+            own_redis.start()
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    worker.wait_for_redis()
+    assert len(pauses) == 3
