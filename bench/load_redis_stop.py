@@ -19,8 +19,10 @@ seconds, then started again.
 Checks (exit 1 when one fails): no reader answer other than 200 and no broken connection,
 before, during and after the outage; no reply refused with a 5xx and no failed publication
 (a task that Redis cannot take waits in the database: core.outbox); once Redis is back, within
-the wait (60 s), the outbox is empty, every published article has its English edition and
-every accepted reply's e-mail was sent exactly once.
+the wait (150 s), the outbox is empty, every published article has its English edition and
+every accepted reply's e-mail was sent exactly once. The wait covers a job that RQ had
+started when Redis stopped: RQ's worker quits and the job's process dies with it; RQ finds the
+job abandoned once its heartbeat (90 s) has expired, and the worker's sweep queues it again.
 
 --quick (CI, tests/load): 18 s, 3 readers, 5 s down.
 """
@@ -279,7 +281,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=45)
     parser.add_argument("--readers", type=int, default=8)
     parser.add_argument("--down", type=float, default=10, help="seconds Redis stays down")
-    parser.add_argument("--wait", type=float, default=60, help="seconds to wait for recovery")
+    parser.add_argument("--wait", type=float, default=150, help="seconds to wait for recovery")
     parser.add_argument("--quick", action="store_true", help="18 s, 3 readers, 5 s down (CI)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)

@@ -63,10 +63,14 @@ from bench.load_support import free_port, site_env  # noqa: E402
 
 CSRF = "c" * 32
 ACCOUNTS = 400
-BLOCKS = [
-    ("paragraph", "Der Bürgermeister sagte heute, die Stadt baue neue Radwege."),
-    ("subheading", "Das neue Haus"),
-    ("paragraph", "Die Schule ist neu. Die Kinder lernen dort seit Montag. Alle freuen sich."),
+BLOCKS = [  # {tag} {n}: every sentence of every article and run is new to the memory
+    ("paragraph", "Der Bürgermeister sagte heute ({tag} {n}), die Stadt baue neue Radwege."),
+    ("subheading", "Das neue Haus {tag} {n}"),
+    (
+        "paragraph",
+        "Die Schule {tag} {n} ist neu. Die Kinder lernen dort seit Montag ({tag} {n}). "
+        "Alle {n} freuen sich ({tag}).",
+    ),
 ]
 
 
@@ -92,8 +96,8 @@ def prepare_burst(count: int, tag: str) -> None:
             headline=f"Die Stadt baut Radwege {tag} {n}",
             slug=f"burst-{tag}-{n}",
             kicker=f"Stadt {tag} {n}",
-            lead=f"Die Stadt {tag} {n} ist neu. Sie wächst seit {n} Jahren.",
-            blocks=[(kind, f"{text} ({tag} {n})") for kind, text in BLOCKS],
+            lead=f"Die Stadt {tag} {n} ist neu. Sie wächst seit {n} Jahren ({tag}).",
+            blocks=[(kind, text.format(tag=tag, n=n)) for kind, text in BLOCKS],
             publish=False,
         ).pk
         for n in range(count)

@@ -21,14 +21,16 @@ pytestmark = [
 ]
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(300)
 def test_readers_served_posts_and_publications_kept_and_every_task_runs_once_when_back():
+    """About 60 s; up to 90 s more when a job was running at the moment Redis stopped (RQ
+    finds it abandoned when its heartbeat expires, then the sweep queues it again)."""
     done = subprocess.run(
         [sys.executable, "bench/load_redis_stop.py", "--quick"],
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=230,
+        timeout=290,
         check=False,
     )
     print(done.stdout)
