@@ -182,8 +182,10 @@ elif _cache_url.startswith("dummy://"):
 elif _cache_url.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, except that a down Redis is a miss, not an error
+            "BACKEND": "newsdesk.core.cache_backends.RedisCacheFallingThrough",
             "LOCATION": _cache_url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -194,7 +196,8 @@ else:
 # (REDIS_URL) through django-tasks-rq. Queues: newsdesk.core.queues (translation apart).
 _task_backends = {
     "database": "django_tasks_db.DatabaseBackend",
-    "rq": "django_tasks_rq.RQBackend",
+    # RQ through django-tasks-rq; a task Redis cannot take waits in the database (core.outbox)
+    "rq": "newsdesk.core.outbox.OutboxRQBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "dummy": "django_tasks.backends.dummy.DummyBackend",
 }

@@ -65,3 +65,8 @@ def gpu_worker_seen() -> bool:
 def translation_queue() -> str:
     """The queue for a translation task now: the GPU's while a GPU worker runs."""
     return TRANSLATION_GPU if gpu_worker_alive() else TRANSLATION
+
+
+# The TASKS backends that put tasks on Redis (``NEWSDESK_TASKS_BACKEND=rq`` is the second:
+# RQ, with the tasks Redis could not take kept in the database, newsdesk.core.outbox).
+RQ_BACKENDS = ("django_tasks_rq.RQBackend", "newsdesk.core.outbox.OutboxRQBackend")

@@ -64,7 +64,7 @@ def test_the_setting_switches_the_backend(monkeypatch):
             [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
         )
         assert done.stdout.split() == [
-            "django_tasks_rq.RQBackend",
+            "newsdesk.core.outbox.OutboxRQBackend",
             "True",
             "redis://127.0.0.1:6379/9",
         ]

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import logging
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 def uses_rq() -> bool:
     """Whether the tasks go through RQ on Redis (NEWSDESK_TASKS_BACKEND=rq)."""
-    return "django_tasks_rq" in settings.TASKS["default"]["BACKEND"]
+    return settings.TASKS["default"]["BACKEND"] in queues.RQ_BACKENDS
 
 
 def requeue_interrupted(stale_after: float) -> int:
@@ -66,6 +67,36 @@ def _requeue_abandoned_rq_jobs() -> int:
     return count
 
 
+def flush_outbox() -> int:
+    """Hand RQ the tasks that waited in the database while Redis was down (RQ backend only;
+    newsdesk.core.outbox). Returns how many Redis took."""
+    if not uses_rq():
+        return 0
+    from newsdesk.core.outbox import flush_outbox as flush
+
+    return flush()
+
+
+def wait_for_redis(pause: float = 1.0) -> None:
+    """Until RQ's Redis answers a PING (logged once, then every minute)."""
+    import django_rq
+    from redis.exceptions import RedisError
+
+    logger.warning("RQ worker stopped: Redis unavailable; starting again when it answers")
+    waited = 0.0
+    while True:
+        try:
+            django_rq.get_connection(queues.DEFAULT).ping()
+        except RedisError:
+            time.sleep(pause)
+            waited += pause
+            if waited % 60 < pause:
+                logger.warning("still waiting for Redis (%.0f s)", waited)
+            continue
+        logger.warning("Redis answers again after %.0f s: RQ worker starting", waited)
+        return
+
+
 MINIMUM_STALE_SECONDS = 30
 
 
@@ -94,9 +125,11 @@ def purge_shared_cache() -> int:
 
 
 def sweep(stale_after: float) -> None:
-    """One periodic sweep: tasks a killed worker left running, the apps' sweep hooks (e.g.
+    """One periodic sweep: tasks a killed worker left running, tasks that waited in the
+    database for Redis (core.outbox), the apps' sweep hooks (e.g.
     editions whose killed worker's claim has expired, retention) and expired cache rows."""
     requeue_interrupted(stale_after)
+    flush_outbox()
     run_worker_sweep_hooks()
     purge_shared_cache()
 
@@ -187,6 +220,7 @@ class Command(BaseCommand):
         if requeued:
             self.stdout.write(f"Queued again {requeued} task(s) a stopped worker had left running.")
         purge_shared_cache()
+        flush_outbox()
         run_worker_startup_hooks()
         connection.close()  # RQ forks a process per job: no connection may cross the fork
         if options["batch"]:
@@ -209,8 +243,16 @@ class Command(BaseCommand):
     def _work(self, names: list[str], options: dict[str, Any], *, batch: bool) -> None:
         if uses_rq():
             rq_args = [*names, "--job-class", "django_tasks_rq.Job", "--with-scheduler"]
-            call_command("rqworker", *rq_args, *(["--burst"] if batch else []))
-            return
+            while True:
+                try:
+                    call_command("rqworker", *rq_args, *(["--burst"] if batch else []))
+                    return
+                except SystemExit as exit_:
+                    # django-rq exits with 1 when Redis went away (RQ quits when it loses
+                    # Redis during a job): wait for Redis and work on, as long as we run.
+                    if batch or exit_.code != 1:
+                        raise
+                wait_for_redis()
         worker_args = ["--interval", str(options["interval"]), "--no-startup-delay"]
         worker_args += ["--queue-name", ",".join(names)]
         call_command("db_worker", *worker_args, *(["--batch"] if batch else []))
