@@ -240,9 +240,9 @@ class CTranslate2Engine(TranslationEngine):
 
     def _hypotheses(self, segments: list[str], pair: str, count: int) -> list[list[str]]:
         """The ``count`` best hypotheses of every segment (a wider beam when more are asked
-        for than the beam holds). A hypothesis that ran into its own segment's decoding limit
-        (twice its source pieces plus ten, whatever else shares the batch: editions translated
-        together give the text each gets alone), or whose source was longer than the model
+        for than the beam holds). A hypothesis that ran into the decoding limit (for the best
+        one alone: its own segment's, twice its source pieces plus ten, whatever else shares
+        the batch, so editions translated together give the text each gets alone), or whose source was longer than the model
         reads, is a CutOutput."""
         loaded = self._load(pair)
         batch = [loaded.source_spm.encode(text, out_type=str) for text in segments]
@@ -264,9 +264,15 @@ class CTranslate2Engine(TranslationEngine):
         hypotheses = []
         for tokens, result in zip(batch, results, strict=True):
             source_cut = len(tokens) > MAX_INPUT_PIECES
-            # Each segment keeps the limit it would have alone: a short segment batched with
-            # a long one (editions translated together) must not write on past its own.
-            own_limit = min(self.max_decoding_length, 2 * len(tokens) + 10)
+            # The best hypothesis keeps the limit its segment would have alone: a short
+            # segment batched with a long one (editions translated together) must not write
+            # on past its own. (Alternatives keep the batch's limit: cut at the segment's own,
+            # hypotheses that differ only after it would come back as one.)
+            own_limit = (
+                min(self.max_decoding_length, 2 * len(tokens) + 10)
+                if count == 1
+                else decoding_limit
+            )
             hypotheses.append(
                 [
                     (CutOutput if source_cut or len(pieces) >= own_limit else str)(
