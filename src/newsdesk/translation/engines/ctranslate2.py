@@ -242,8 +242,8 @@ class CTranslate2Engine(TranslationEngine):
         """The ``count`` best hypotheses of every segment (a wider beam when more are asked
         for than the beam holds). A hypothesis that ran into the decoding limit (for the best
         one alone: its own segment's, twice its source pieces plus ten, whatever else shares
-        the batch, so editions translated together give the text each gets alone), or whose source was longer than the model
-        reads, is a CutOutput."""
+        the batch, so editions translated together give the text each gets alone), or whose
+        source was longer than the model reads, is a CutOutput."""
         loaded = self._load(pair)
         batch = [loaded.source_spm.encode(text, out_type=str) for text in segments]
         longest = max((len(tokens) for tokens in batch), default=0)
