@@ -481,6 +481,7 @@ def start_sides(
             intra_threads=intra,
             beam_size=args.beam,
             restrict_vocabulary=not args.whole_vocabulary,
+            max_batch_tokens=args.max_batch_tokens,
         )
         peer_info = peer.ask(op="load", package=str(package), source="de", target="en")
     except SystemExit:
@@ -579,6 +580,18 @@ def measure(
     return rows, fidelities, echo_segments
 
 
+def profile(newsdesk: Side, peer: Side, items: list[Input]) -> None:
+    for item in items:
+        for side in (newsdesk, peer):
+            answer = side.ask(
+                op="translate", kind=item.kind, texts=item.texts, mode="fixed", profile=True
+            )
+            print(
+                f"\nprofile: {item.name}, {side.name} ({answer['seconds']:.3f} s with the "
+                f"profiler on)\n{answer['profile'].rstrip()}"
+            )
+
+
 def _percent(part: int, whole: int) -> str:
     return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else "-"
 
@@ -652,6 +665,19 @@ def main() -> None:
         help="newsdesk scores the whole vocabulary too (no vocabulary map), as Argos does: "
         "shows how much of the lead the map makes",
     )
+    parser.add_argument(
+        "--max-batch-tokens",
+        type=int,
+        default=0,
+        help="newsdesk's CTranslate2 batch budget in tokens (NEWSDESK_MT_MAX_BATCH_TOKENS; "
+        "default: the engine's own)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="after the timed runs, one more run per input and side under cProfile, and "
+        "its top functions",
+    )
     parser.add_argument("--venv", default=str(DEFAULT_VENV), help="the peer's virtualenv")
     parser.add_argument("--corpus", default=str(GERMEVAL), help="as in bench/mt_speed.py")
     args = parser.parse_args()
@@ -714,15 +740,20 @@ def main() -> None:
                     f"\n{label}: newsdesk {newsdesk_info['model']} (inter "
                     f"{newsdesk_info['inter_threads']}, intra {newsdesk_info['intra_threads']}, "
                     f"beam {newsdesk_info['beam_size']}, {newsdesk_info['compute_type']}, "
-                    f"output restricted to the target vocabulary: "
-                    f"{newsdesk_info['vocabulary_map']}); Argos {peer_info['sentencizer']} "
-                    f"(inter {peer_info['inter_threads']}, intra {peer_info['intra_threads']}, "
-                    f"beam {peer_info['beam_size']}, {peer_info['compute_type']}, batches of "
-                    f"{peer_info['batch_size']} tokens); model.bin identical on both sides: {same}"
+                    f"batches of up to {newsdesk_info['max_batch_tokens']} tokens, output "
+                    f"restricted to the target vocabulary: {newsdesk_info['vocabulary_map']}; "
+                    f"{newsdesk_info['loaded_mb']:.0f} MB resident after loading); Argos "
+                    f"{peer_info['sentencizer']} (inter {peer_info['inter_threads']}, intra "
+                    f"{peer_info['intra_threads']}, beam {peer_info['beam_size']}, "
+                    f"{peer_info['compute_type']}, batches of up to {peer_info['batch_size']} "
+                    f"tokens; {peer_info['loaded_mb']:.0f} MB resident after loading); "
+                    f"model.bin identical on both sides: {same}"
                 )
                 if not same:
                     raise SystemExit("the two sides do not run the same model file")
                 measured = measure(newsdesk, peer, items, args.repeat)
+                if args.profile:
+                    profile(newsdesk, peer, items)
             finally:
                 newsdesk.close()
                 peer.close()

@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import serve, wrap_ctranslate2  # noqa: E402
+from common import memory_mb, serve, wrap_ctranslate2  # noqa: E402
 
 STATE: dict[str, Any] = {}
 
@@ -63,6 +63,7 @@ def load(request: dict[str, Any]) -> dict[str, Any]:
         "intra_threads": settings.intra_threads,
         "compute_type": settings.compute_type,
         "batch_size": settings.batch_size,
+        "loaded_mb": memory_mb()["rss_mb"],
     }
 
 

@@ -159,6 +159,17 @@ def memory_mb() -> dict[str, float]:
     return {"rss_mb": values.get("VmRSS", 0.0), "peak_mb": values.get("VmHWM", 0.0)}
 
 
+def _profile_text(profiler: Any, lines: int) -> str:
+    """The functions with the most time inside them (cumulative), as pstats prints them."""
+    import io
+    import pstats
+
+    buffer = io.StringIO()
+    pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(lines)
+    text = buffer.getvalue()
+    return text[text.find("   ncalls") :] if "   ncalls" in text else text
+
+
 def serve(handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]]) -> None:
     """Answer JSON requests, one per line on stdin, one JSON answer per line on stdout.
 
@@ -184,9 +195,17 @@ def serve(handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]]) -> No
                 handlers["prepare"](request)
                 COUNTERS.reset()
                 reset_peak()
+                profiler = None
+                if request.get("profile"):
+                    import cProfile
+
+                    profiler = cProfile.Profile()
+                    profiler.enable()
                 started = time.perf_counter()
                 outputs = handlers["translate"](request)["outputs"]
                 seconds = time.perf_counter() - started
+                if profiler is not None:
+                    profiler.disable()
                 answer = {
                     "ok": True,
                     "outputs": outputs,
@@ -194,6 +213,8 @@ def serve(handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]]) -> No
                     **memory_mb(),
                     **COUNTERS.as_dict(),
                 }
+                if profiler is not None:
+                    answer["profile"] = _profile_text(profiler, request.get("profile_lines", 12))
             else:
                 answer = {"ok": True, **handlers[op](request)}
         except Exception as exc:  # reported to the driver, which stops

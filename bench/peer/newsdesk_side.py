@@ -18,7 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import serve, wrap_ctranslate2  # noqa: E402
+from common import memory_mb, serve, wrap_ctranslate2  # noqa: E402
 
 STATE: dict[str, Any] = {}
 
@@ -42,6 +42,7 @@ def load(request: dict[str, Any]) -> dict[str, Any]:
         intra_threads=request["intra_threads"],
         beam_size=request["beam_size"],
         restrict_vocabulary=request.get("restrict_vocabulary", True),
+        max_batch_tokens=request.get("max_batch_tokens") or 2048,
     )
     engine.check_pair(request["source"], request["target"])
     engine.translate(["Hallo."], request["source"], request["target"])  # loads the model
@@ -54,6 +55,8 @@ def load(request: dict[str, Any]) -> dict[str, Any]:
         "beam_size": engine.beam_size,
         "compute_type": engine.compute_type,
         "vocabulary_map": bool(loaded.use_vmap),
+        "max_batch_tokens": engine.max_batch_tokens,
+        "loaded_mb": memory_mb()["rss_mb"],
     }
 
 
