@@ -25,6 +25,8 @@ from django.db import connections
 from django.http import HttpRequest, JsonResponse
 from django.utils.module_loading import import_string
 
+from newsdesk.core import queues
+
 logger = logging.getLogger(__name__)
 
 # Seconds a client is asked to wait before trying again (a restarting database server).
@@ -34,11 +36,6 @@ READY_PATHS = ("/health/ready", "/health/ready/")
 # Seconds a Redis queue server may take to answer a ping.
 REDIS_TIMEOUT_SECONDS = 2.0
 DATABASE_TASK_BACKEND = "django_tasks_db.DatabaseBackend"
-
-
-def uses_rq() -> bool:
-    """Whether the tasks go through RQ on Redis (django-tasks-rq's backend)."""
-    return "django_tasks_rq" in settings.TASKS["default"]["BACKEND"]
 
 
 Details = dict[str, Any]
@@ -76,7 +73,7 @@ def redis_queue_urls() -> dict[str, str]:
     """{queue name: redis URL} of the RQ backend's queues (django-rq's ``RQ_QUEUES``: ``URL``,
     or ``HOST``, ``PORT``, ``DB``); {} when the tasks do not go through RQ."""
     urls: dict[str, str] = {}
-    if not uses_rq():
+    if not queues.uses_rq():
         return urls
     for name, options in (getattr(settings, "RQ_QUEUES", None) or {}).items():
         if options.get("URL"):

@@ -70,3 +70,9 @@ def translation_queue() -> str:
 # The TASKS backends that put tasks on Redis (``NEWSDESK_TASKS_BACKEND=rq`` is the second:
 # RQ, with the tasks Redis could not take kept in the database, newsdesk.core.outbox).
 RQ_BACKENDS = ("django_tasks_rq.RQBackend", "newsdesk.core.outbox.OutboxRQBackend")
+
+
+def uses_rq() -> bool:
+    """Whether the tasks go through RQ on Redis (NEWSDESK_TASKS_BACKEND=rq, or django-tasks-rq's
+    backend named directly)."""
+    return settings.TASKS["default"]["BACKEND"] in RQ_BACKENDS

@@ -49,13 +49,23 @@ def issue_for_sanction(
 def statement_tells_the_reader(subject: Any) -> bool:
     """moderation.hooks.tells_the_reader: with the statements part on, a removed comment and
     a sanction that restricts the account get a statement of reasons, which replaces
-    moderation's own e-mail (a warning restricts nothing: moderation's e-mail tells of it)."""
+    moderation's own e-mail (a warning restricts nothing: moderation's e-mail tells of it).
+    Signals are sent with ``robust`` on-commit callbacks, so a failing receiver is logged and
+    the e-mail task queued after it still runs."""
     if not parts.enabled("statements"):
         return False
+    # Only where the statement was really issued: if issuing it failed, moderation's own
+    # e-mail still tells the reader.
     if isinstance(subject, Case):
-        return subject.queue == Case.Queue.REJECTED
+        return (
+            subject.queue == Case.Queue.REJECTED
+            and Statement.objects.filter(comment_id=subject.comment_id).exists()
+        )
     if isinstance(subject, Sanction):
-        return measure_for_sanction(subject.kind) is not None
+        return (
+            measure_for_sanction(subject.kind) is not None
+            and Statement.objects.filter(sanction=subject).exists()
+        )
     return False
 
 

@@ -31,8 +31,14 @@ def enforce_retention() -> dict[str, int]:
 @on_worker_sweep
 def sweep() -> None:
     """The worker's sweep: queue a retention run when one is due (at most once a day)."""
+    from newsdesk.core.periodic import claim_period
     from newsdesk.legal import parts
     from newsdesk.legal.retention import retention_due
 
-    if parts.enabled("data_rights") and retention_due():
+    # Due once a day; while due, one process of all queues it at most once an hour.
+    if (
+        parts.enabled("data_rights")
+        and retention_due()
+        and claim_period("legal-retention", 3600) is not None
+    ):
         transaction.on_commit(enforce_retention.enqueue)

@@ -144,7 +144,8 @@ def _decide(
         transaction.on_commit(
             lambda: signals.decision_made.send(
                 sender=Case, case=case, comment=locked, acting_user=moderator
-            )
+            ),
+            robust=True,
         )
         if queue == Case.Queue.REJECTED:
             transaction.on_commit(lambda: tell_about_decision.enqueue(case.pk))
@@ -247,7 +248,8 @@ def do_impose_sanction(
         transaction.on_commit(
             lambda: signals.sanction_imposed.send(
                 sender=Sanction, sanction=sanction, acting_user=moderator
-            )
+            ),
+            robust=True,
         )
         transaction.on_commit(lambda: tell_about_sanction.enqueue(sanction.pk))
     return sanction

@@ -171,13 +171,18 @@ def test_ready_pings_the_redis_queues(db, settings, model_store, redis_server):
     assert response.json()["checks"]["tasks"]["error"] == "ConnectionError"
 
 
-def test_redis_queue_urls(settings):
+@pytest.mark.parametrize(
+    "backend",
+    # NEWSDESK_TASKS_BACKEND=rq names the outbox backend; django-tasks-rq's may be named too.
+    ["newsdesk.core.outbox.OutboxRQBackend", "django_tasks_rq.RQBackend"],
+)
+def test_redis_queue_urls(settings, backend):
     from django.test import override_settings
 
     queues = {"a": {"URL": "redis://r:1/2"}, "b": {"HOST": "h"}}
     with override_settings(RQ_QUEUES=queues):
         assert health.redis_queue_urls() == {}  # the database backend
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    settings.TASKS = {"default": {"BACKEND": backend}}
     with override_settings(RQ_QUEUES=queues):
         assert health.redis_queue_urls() == {"a": "redis://r:1/2", "b": "redis://h:6379/0"}
     with override_settings(RQ_QUEUES=None):

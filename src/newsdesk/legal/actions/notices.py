@@ -201,7 +201,10 @@ def do_submit_notice(
         )
         if email:
             transaction.on_commit(lambda: domain.send_notice_confirmation.enqueue(notice.pk))
-        transaction.on_commit(lambda: signals.notice_received.send(sender=Notice, notice=notice))
+        transaction.on_commit(
+            lambda: signals.notice_received.send(sender=Notice, notice=notice),
+            robust=True,
+        )
     return notice
 
 
@@ -257,7 +260,10 @@ def _decide(
     if notice.notifier_email:
         notice_id = notice.pk
         transaction.on_commit(lambda: domain.send_notice_decision.enqueue(notice_id))
-    transaction.on_commit(lambda: signals.notice_decided.send(sender=Notice, notice=notice))
+    transaction.on_commit(
+        lambda: signals.notice_decided.send(sender=Notice, notice=notice),
+        robust=True,
+    )
 
 
 def _shown(comment: Comment | None) -> bool:
@@ -420,7 +426,7 @@ FLAGGER_FIELDS = ("name", "areas", "contact_email", "website", "active")
 
 def _flagger_state(flagger: TrustedFlagger) -> dict[str, Any]:
     state = {name: getattr(flagger, name) for name in FLAGGER_FIELDS}
-    state["members"] = sorted(flagger.members.values_list("username", flat=True))
+    state["members"] = sorted(flagger.members.values_list("pk", flat=True))
     return state
 
 

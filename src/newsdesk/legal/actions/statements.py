@@ -195,7 +195,8 @@ def do_issue_statement(subject: Case | Sanction, *, acting_user: Actor) -> State
         statement_id = statement.pk
         transaction.on_commit(lambda: build.send_statement.enqueue(statement_id))
         transaction.on_commit(
-            lambda: signals.statement_issued.send(sender=Statement, statement=statement)
+            lambda: signals.statement_issued.send(sender=Statement, statement=statement),
+            robust=True,
         )
     return statement
 

@@ -208,7 +208,9 @@ def test_an_administrator_registers_a_trusted_flagger(
     assert list(flagger.members.all()) == [users["other_reader"]]
     assert flagger.registered_by == users["admin"] and flagger.registered_at is not None
     event = trail_of(flagger).get(event_type=EventType.FLAGGER_CHANGED)
-    assert event.old_value is None and event.new_value["members"] == ["other_reader"]
+    assert event.old_value is None and event.new_value["members"] == [
+        users["other_reader"].pk
+    ]  # ids, no names
     # A change is recorded with what it was before.
     answer = client_for("admin").post(
         f"/admin/legal/trustedflagger/{flagger.pk}/change/",

@@ -105,10 +105,40 @@ def test_a_warning_is_told_by_moderation(
 
 
 def test_the_check_follows_the_switch_at_sending_time(
-    comment: Comment, insult: Reason, users: dict[str, Any], settings: Any
+    comment: Comment,
+    insult: Reason,
+    users: dict[str, Any],
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    case = do_reject_comment(comment, reason=insult, acting_user=users["moderator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        case = do_reject_comment(comment, reason=insult, acting_user=users["moderator"])
     assert case.queue == Case.Queue.REJECTED
     assert hooks.told_elsewhere(case) is True
     settings.NEWSDESK_LEGAL_OFF = ["statements"]
     assert hooks.told_elsewhere(case) is False
+
+
+def test_a_failing_statement_still_tells_the_author_and_spares_the_moderator(
+    comment: Comment,
+    insult: Reason,
+    users: dict[str, Any],
+    monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A receiver that fails after the commit is logged: the moderator's decision stands
+    without a 500, and the reader gets moderation's own e-mail instead of none."""
+    from newsdesk.legal import receivers
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the statement could not be built")
+
+    monkeypatch.setattr(receivers, "do_issue_statement", broken)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_reject_comment(comment, reason=insult, acting_user=users["moderator"])
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.REJECTED
+    assert not Statement.objects.exists()
+    subjects = subjects_to(users["reader"].email)
+    assert len(subjects) == 1 and REMOVED in subjects[0]

@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -174,7 +175,7 @@ def complain_notice(request: HttpRequest, reference: str) -> HttpResponse:
     token = request.POST.get("token") or request.GET.get("token") or ""
     here = reverse("legal:complain_notice", kwargs={"reference": notice.reference})
     if token:
-        here += "?token=" + token
+        here += "?" + urlencode({"token": token})
     return _complain(request, notice, token=token, here=here)
 
 

@@ -22,18 +22,13 @@ from newsdesk.core.periodic import claim_period, worker_name
 logger = logging.getLogger(__name__)
 
 
-def uses_rq() -> bool:
-    """Whether the tasks go through RQ on Redis (NEWSDESK_TASKS_BACKEND=rq)."""
-    return settings.TASKS["default"]["BACKEND"] in queues.RQ_BACKENDS
-
-
 def requeue_interrupted(stale_after: float) -> int:
     """Tasks whose worker was killed are queued again. Returns how many.
 
     Database backend: tasks marked running for longer than ``stale_after`` seconds
     (django-tasks' database backend would leave them running forever). RQ: jobs RQ found
     abandoned (their worker stopped sending heartbeats) and moved to the failed jobs."""
-    if uses_rq():
+    if queues.uses_rq():
         return _requeue_abandoned_rq_jobs()
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
@@ -70,7 +65,7 @@ def _requeue_abandoned_rq_jobs() -> int:
 def flush_outbox() -> int:
     """Hand RQ the tasks that waited in the database while Redis was down (RQ backend only;
     newsdesk.core.outbox). Returns how many Redis took."""
-    if not uses_rq():
+    if not queues.uses_rq():
         return 0
     from newsdesk.core.outbox import flush_outbox as flush
 
@@ -241,7 +236,7 @@ class Command(BaseCommand):
             stop.set()
 
     def _work(self, names: list[str], options: dict[str, Any], *, batch: bool) -> None:
-        if uses_rq():
+        if queues.uses_rq():
             rq_args = [*names, "--job-class", "django_tasks_rq.Job", "--with-scheduler"]
             while True:
                 try:
