@@ -321,6 +321,10 @@ def _restore_sqlite(source: Path, alias: str, say: Say) -> None:
 def _restore_postgres(source: Path, alias: str, *, wipe: bool, say: Say) -> None:
     pg_restore = require_tool("pg_restore")
     connection = connections[alias]
+    # This pg_restore must be able to read the archive before anything is emptied (an older
+    # client than the pg_dump that wrote it refuses it here, with the database untouched).
+    say("  checking the archive with pg_restore --list...")
+    _run_tool([pg_restore, "--list", str(source)], connection.settings_dict)
     if wipe:
         say("  emptying the database (schema public)...")
         with connection.cursor() as cursor:

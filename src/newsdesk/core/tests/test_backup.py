@@ -244,3 +244,29 @@ def test_postgresql_end_to_end(site, tmp_path, scratch_database):
     with pytest.raises(Exception, match="append-only|audit"):
         query("UPDATE core_auditevent SET target_label = 'x'")
     assert_files_back(tmp_path)
+
+
+def test_postgresql_archive_pg_restore_cannot_read_leaves_the_target_untouched(
+    site, tmp_path, scratch_database
+):
+    """An archive whose sums match but that pg_restore cannot read (e.g. written by a newer
+    pg_dump) is refused before the target is emptied."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL path")
+    url, query = scratch_database
+    backup_here(tmp_path / "backup")
+    manifest_path = tmp_path / "backup" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    dump = tmp_path / "backup" / manifest["database"]["file"]
+    dump.write_bytes(b"PGDMP" + b"\xff" * 64)  # a header pg_restore does not understand
+    entry = manifest["files"][manifest["database"]["file"]]
+    entry["sha256"] = backups.sha256_file(dump)
+    entry["size"] = dump.stat().st_size
+    manifest_path.write_text(json.dumps(manifest))
+    query("CREATE TABLE kept (id int)")
+    query("INSERT INTO kept VALUES (7)")
+    environment = target_environment(tmp_path, url)
+    refused = newsdesk(["restore", str(tmp_path / "backup"), "--force"], environment)
+    assert refused.returncode != 0
+    assert "pg_restore failed" in refused.stderr
+    assert query("SELECT id FROM kept") == [(7,)]
