@@ -439,7 +439,13 @@ def run_translations(
     token = _claim(edition_id)
     if token is None:
         return {edition_id: "nothing to do"}
-    engine = engine or get_engine()
+    if engine is None:
+        try:
+            engine = get_engine()
+        except Exception:  # noqa: BLE001 - an engine that cannot be built (e.g. no CUDA):
+            # this edition fails through the usual path (retries with back-off, reported),
+            # not by holding its claim until the lease runs out.
+            return {edition_id: _translate_claimed(edition_id, token, None)}
     limit = editions_per_batch(engine) if limit is None else limit
     edition = Edition.objects.select_related("article").get(pk=edition_id)
     source = edition.article.language

@@ -212,3 +212,19 @@ def test_the_real_engine_batched_matches_alone(model_dir, settings, publish):  #
     workflow.run_translations(together[0].pk, limit=3)
     assert len(calls) == 4  # the three editions in one call
     assert contents(together) == contents(alone)
+
+
+def test_an_engine_that_cannot_be_built_fails_the_edition_at_once(burst, monkeypatch):
+    """No claim left to run out: the edition is failed (and retried) as without batching."""
+    (edition,) = burst(1)
+
+    def no_engine() -> None:
+        raise RuntimeError("NEWSDESK_MT_DEVICE=cuda, but CTranslate2 finds no CUDA device")
+
+    monkeypatch.setattr(workflow, "get_engine", no_engine)
+    monkeypatch.setattr("newsdesk.translation.pipeline.get_engine", no_engine)
+    outcome = workflow.run_translations(edition.pk)
+    edition.refresh_from_db()
+    assert edition.claim_token == ""
+    assert "CUDA" in edition.error
+    assert outcome[edition.pk] != "nothing to do"
