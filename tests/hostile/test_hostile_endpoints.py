@@ -1,0 +1,252 @@
+"""The hostile-input corpus (tests/hostile/corpus.py) against every form and JSON endpoint
+that takes text (issue 14): each answer is a 2xx, a redirect or a clear 4xx, never a 5xx;
+JSON endpoints answer JSON even to broken bytes and 5,000-deep nesting; and afterwards no
+text column of any newsdesk model holds a NUL, nor a comment or display name a control
+character (the fields that refuse them).
+
+The endpoints come from the URLconf walk of tests/test_url_roles.py: a URL name that takes
+text by POST/PATCH and is missing from ``ENDPOINTS`` below (or from ``NOT_TEXT``, with the
+reason) fails ``test_every_text_endpoint_is_covered``.
+
+Run alone: ``env -u DATABASE_URL .venv/bin/pytest -q -p no:randomly tests/hostile``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.db import models
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from newsdesk.community.models import Comment, Profile
+from newsdesk.core import clock
+from tests.hostile import corpus
+from tests.test_url_roles import samples, walk  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+Send = Callable[[Client, str], Any]
+
+
+def is_json(response: Any) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")
+
+
+def assert_clear(response: Any, what: str, *, json_answer: bool = False) -> None:
+    """2xx, 3xx or a 4xx; JSON where the endpoint speaks JSON."""
+    assert response.status_code < 500, f"{what}: {response.status_code}"
+    if json_answer and response.status_code != 204:
+        assert is_json(response), f"{what}: {response.get('Content-Type')}"
+        json.loads(response.content)
+
+
+def texts() -> Iterator[str]:
+    yield from corpus.ALL_TEXTS
+    yield corpus.huge_text(1.2)
+
+
+def assert_nothing_stored_with_controls() -> None:
+    """No NUL in any text column of the project's models; no control character in comments
+    and display names."""
+    for model in apps.get_models():
+        if not model.__module__.startswith("newsdesk."):
+            continue
+        fields = [
+            field.name
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.CharField | models.TextField)
+        ]
+        # Checked here, not with ``__contains``: SQLite's LIKE ends its pattern at a NUL.
+        for row in model._default_manager.values_list(*fields) if fields else ():
+            for field, value in zip(fields, row, strict=True):
+                assert "\x00" not in (value or ""), f"{model.__name__}.{field} stored a NUL"
+    for text in Comment.objects.values_list("text", flat=True):
+        assert not set(text) & corpus.FORBIDDEN_CONTROLS, repr(text[:80])
+    for name in Profile.objects.values_list("display_name", flat=True):
+        assert not set(name) & corpus.FORBIDDEN_CONTROLS, repr(name)
+
+
+@pytest.fixture
+def ready(samples, settings):  # noqa: F811
+    # The flood limits would answer 429 long before the corpus reaches the actions' checks.
+    settings.COMMUNITY_SECONDS_BETWEEN_COMMENTS = 0
+    settings.COMMUNITY_ACCOUNT_BURST = 100_000
+    settings.COMMUNITY_IP_PER_MINUTE = 0
+    settings.NEWSDESK_MT_API_ANONYMOUS_PER_MINUTE = 100_000
+    clock.set_now(corpus_time())
+    yield samples
+    clock.set_now(None)
+
+
+def corpus_time() -> Any:
+    from newsdesk.community.tests.conftest import vienna
+
+    return vienna(2026, 11, 27, 15, 0)
+
+
+# --- the endpoints --------------------------------------------------------------------------
+
+
+def post_json(client: Client, path: str, body: bytes, method: str = "post") -> Any:
+    return getattr(client, method)(path, body, content_type="application/json")
+
+
+def comment_api(client_for, values) -> Iterator[tuple[str, Any]]:
+    client = client_for("reader")
+    path = reverse("community_api:comments")
+    for text in texts():
+        body = json.dumps({"article": values["article_id"], "text": text}).encode()
+        yield text[:40], post_json(client, path, body)
+    for name, body in corpus.all_raw_bodies().items():
+        yield name, post_json(client, path, body)
+
+
+def comment_api_edit(client_for, values) -> Iterator[tuple[str, Any]]:
+    client = client_for("reader")
+    path = reverse("community_api:comment", kwargs={"comment_id": values["comment_id"]})
+    for text in texts():
+        yield text[:40], post_json(client, path, json.dumps({"text": text}).encode(), "patch")
+    for name, body in corpus.all_raw_bodies().items():
+        yield name, post_json(client, path, body, "patch")
+
+
+def comment_api_vote(client_for, values) -> Iterator[tuple[str, Any]]:
+    client = client_for("other_reader")
+    path = reverse("community_api:vote", kwargs={"comment_id": values["comment_id"]})
+    for text in corpus.SQL_LOOKING + corpus.CONTROLS:
+        yield text[:40], post_json(client, path, json.dumps({"value": text}).encode())
+    for name, body in corpus.all_raw_bodies().items():
+        yield name, post_json(client, path, body)
+
+
+def comment_form(client_for, values) -> Iterator[tuple[str, Any]]:
+    client = client_for("reader")
+    path = reverse("community:post_article", kwargs={"article_id": values["article_id"]})
+    for text in texts():
+        yield text[:40], client.post(path, {"text": text, "parent": text[:20]})
+
+
+def comment_edit_form(client_for, values) -> Iterator[tuple[str, Any]]:
+    client = client_for("reader")
+    path = reverse("community:edit", kwargs={"comment_id": values["comment_id"]})
+    for text in texts():
+        yield text[:40], client.post(path, {"text": text})
+
+
+def display_name(client_for, values) -> Iterator[tuple[str, Any]]:
+    client = client_for("reader")
+    path = reverse("community:settings")
+    for text in texts():
+        yield text[:40], client.post(path, {"display_name": text, "notify_replies": text[:5]})
+
+
+def legal_report(client_for, values) -> Iterator[tuple[str, Any]]:
+    client = client_for("anonymous")
+    path = "/en/legal/report/"
+    for text in texts():
+        data = {
+            "category": "illegal_or_harmful_speech",
+            "location": text,
+            "explanation": text,
+            "name": text,
+            "email": text[:60],
+            "good_faith": "on",
+        }
+        yield text[:40], client.post(path, data)
+        yield "json:" + text[:40], client.post(path, data, HTTP_ACCEPT="application/json")
+
+
+def complaints(client_for, values) -> Iterator[tuple[str, Any]]:
+    client = client_for("reader")
+    statement = reverse(
+        "legal:complain_statement", kwargs={"statement_id": values["statement_id"]}
+    )
+    notice = reverse("legal:complain_notice", kwargs={"reference": values["reference"]})
+    for text in texts():
+        yield text[:40], client.post(statement, {"text": text})
+        yield "notice:" + text[:40], client.post(notice, {"text": text, "token": text[:30]})
+
+
+def mt_api(client_for, values) -> Iterator[tuple[str, Any]]:
+    client = client_for("anonymous")
+    for name in ("translation:translate", "translation:detect"):
+        path = reverse(name)
+        for text in texts():
+            form = {"q": text, "source": "de", "target": "en", "format": "html"}
+            yield f"{name} form:{text[:30]}", client.post(path, form)
+            body = json.dumps({**form, "source": text[:10], "api_key": text[:20]}).encode()
+            yield f"{name} json:{text[:30]}", post_json(client, path, body)
+        for raw, body in corpus.all_raw_bodies().items():
+            yield f"{name} {raw}", post_json(client, path, body)
+
+
+def back_office_article(client_for, values) -> Iterator[tuple[str, Any]]:
+    """The editor's article form: every text field of the add form gets each payload."""
+    client = client_for("editor")
+    path = reverse("admin:newsroom_article_add")
+    page = client.get(path)
+    assert page.status_code == 200
+    base = form_data(page)
+    text_fields = [
+        name
+        for name, field in page.context["adminform"].form.fields.items()
+        if isinstance(field, forms.CharField)
+    ]
+    for text in [*texts()][::3]:
+        data = {**base, **dict.fromkeys(text_fields, text)}
+        yield text[:40], client.post(path, data)
+
+
+def form_data(page: Any) -> dict[str, Any]:
+    """The add form's initial values and its inline formsets' management forms."""
+    data: dict[str, Any] = {}
+    form = page.context["adminform"].form
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is not None and not isinstance(value, list | tuple):
+            data[name] = value() if callable(value) else value
+    for inline in page.context.get("inline_admin_formsets", []):
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management.initial.get(name, 0)
+        data[management.add_prefix("TOTAL_FORMS")] = 0
+    return data
+
+
+ENDPOINTS: dict[str, Callable[..., Iterator[tuple[str, Any]]]] = {
+    "community_api:comments": comment_api,
+    "community_api:comment": comment_api_edit,
+    "community_api:vote": comment_api_vote,
+    "community:post_article": comment_form,
+    "community:edit": comment_edit_form,
+    "community:settings": display_name,
+    "legal:report": legal_report,
+    "legal:complain_statement": complaints,
+    "translation:translate": mt_api,
+    "admin:newsroom_article_add": back_office_article,
+}
+JSON_ENDPOINTS = {"community_api:comments", "community_api:comment", "community_api:vote"}
+JSON_ENDPOINTS |= {"translation:translate"}
+
+
+@pytest.mark.parametrize("name", list(ENDPOINTS))
+def test_hostile_corpus_gets_clear_answers_and_stores_no_controls(name, client_for, ready):
+    answers: dict[int, int] = {}
+    for what, response in ENDPOINTS[name](client_for, ready):
+        answers[response.status_code] = answers.get(response.status_code, 0) + 1
+        assert_clear(response, f"{name} {what!r}", json_answer=name in JSON_ENDPOINTS)
+    assert answers
+    print(f"{name}: answers {dict(sorted(answers.items()))}")
+    assert_nothing_stored_with_controls()
+
+
+def test_every_text_endpoint_is_covered():
+    names = {name for name, _route in walk(get_resolver().url_patterns)}
+    covered = set(ENDPOINTS) | {"translation:detect", "legal:complain_notice"}
+    assert covered <= names, covered - names
