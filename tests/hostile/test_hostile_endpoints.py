@@ -87,7 +87,7 @@ def ready(samples, settings):  # noqa: F811
 def corpus_time() -> Any:
     from newsdesk.community.tests.conftest import vienna
 
-    return vienna(2026, 11, 27, 15, 0)
+    return vienna(2026, 11, 27, 14, 1)  # the fixture's comment may still be edited
 
 
 # --- the endpoints --------------------------------------------------------------------------
@@ -103,8 +103,11 @@ def comment_api(client_for, values) -> Iterator[tuple[str, Any]]:
     for text in texts():
         body = json.dumps({"article": values["article_id"], "text": text}).encode()
         yield text[:40], post_json(client, path, body)
+    article = b'{"article": %d, ' % values["article_id"]
     for name, body in corpus.all_raw_bodies().items():
-        yield name, post_json(client, path, body)
+        # Where the body is an object, name the article so that it reaches the text checks.
+        yield name, post_json(client, path, body.replace(b"{", article, 1)[: len(body) + 40])
+        yield "as sent:" + name, post_json(client, path, body)
 
 
 def comment_api_edit(client_for, values) -> Iterator[tuple[str, Any]]:
@@ -128,8 +131,9 @@ def comment_api_vote(client_for, values) -> Iterator[tuple[str, Any]]:
 def comment_form(client_for, values) -> Iterator[tuple[str, Any]]:
     client = client_for("reader")
     path = reverse("community:post_article", kwargs={"article_id": values["article_id"]})
-    for text in texts():
-        yield text[:40], client.post(path, {"text": text, "parent": text[:20]})
+    for number, text in enumerate(texts()):
+        data = {"text": text, "parent": text[:20] if number % 5 == 0 else ""}
+        yield text[:40], client.post(path, data)
 
 
 def comment_edit_form(client_for, values) -> Iterator[tuple[str, Any]]:
@@ -147,26 +151,31 @@ def display_name(client_for, values) -> Iterator[tuple[str, Any]]:
 
 
 def legal_report(client_for, values) -> Iterator[tuple[str, Any]]:
+    """Anonymous notices, each from its own address (the per-address limit stays on): the
+    payload as explanation and name beside a real comment's address, then as the address."""
+    from newsdesk.legal import notices
+
     client = client_for("anonymous")
     path = "/en/legal/report/"
-    for text in texts():
+    address = notices.comment_address(Comment.objects.get(pk=values["comment_id"]))
+    for number, text in enumerate(texts()):
         data = {
-            "category": "illegal_or_harmful_speech",
-            "location": text,
-            "explanation": text,
+            "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+            "location": address,
+            "explanation": text + " Dieser Kommentar verstößt gegen die Regeln des Forums.",
             "name": text,
-            "email": text[:60],
+            "email": "",
             "good_faith": "on",
         }
-        yield text[:40], client.post(path, data)
-        yield "json:" + text[:40], client.post(path, data, HTTP_ACCEPT="application/json")
+        sender = {"REMOTE_ADDR": f"2001:db8::{number:x}"}
+        yield text[:40], client.post(path, data, **sender)
+        data = {**data, "location": text, "email": text[:60]}
+        yield "json:" + text[:40], client.post(path, data, HTTP_ACCEPT="application/json", **sender)
 
 
 def complaints(client_for, values) -> Iterator[tuple[str, Any]]:
     client = client_for("reader")
-    statement = reverse(
-        "legal:complain_statement", kwargs={"statement_id": values["statement_id"]}
-    )
+    statement = reverse("legal:complain_statement", kwargs={"statement_id": values["statement_id"]})
     notice = reverse("legal:complain_notice", kwargs={"reference": values["reference"]})
     for text in texts():
         yield text[:40], client.post(statement, {"text": text})
@@ -174,33 +183,50 @@ def complaints(client_for, values) -> Iterator[tuple[str, Any]]:
 
 
 def mt_api(client_for, values) -> Iterator[tuple[str, Any]]:
+    """Both calls, with a key (so the corpus reaches the checks), as a form and as JSON."""
+    from newsdesk.translation.actions import do_create_api_key
+    from newsdesk.translation.models import ApiKey
+
+    secret = do_create_api_key(
+        ApiKey(name="Hostile", requests_per_minute=100_000), acting_user=None
+    )
     client = client_for("anonymous")
     for name in ("translation:translate", "translation:detect"):
         path = reverse(name)
         for text in texts():
-            form = {"q": text, "source": "de", "target": "en", "format": "html"}
+            form = {"q": text, "source": "de", "target": "en", "format": "html", "api_key": secret}
             yield f"{name} form:{text[:30]}", client.post(path, form)
-            body = json.dumps({**form, "source": text[:10], "api_key": text[:20]}).encode()
+            body = json.dumps({**form, "source": text[:10]}).encode()
+            yield f"{name} json:{text[:30]}", post_json(client, path, body)
+            body = json.dumps({**form, "api_key": text[:20]}).encode()
             yield f"{name} json:{text[:30]}", post_json(client, path, body)
         for raw, body in corpus.all_raw_bodies().items():
             yield f"{name} {raw}", post_json(client, path, body)
 
 
 def back_office_article(client_for, values) -> Iterator[tuple[str, Any]]:
-    """The editor's article form: every text field of the add form gets each payload."""
+    """The editor's article form: the payload in every free-text field of a new article
+    (kicker, headline, lead, byline), then in every text field at once (slug and addresses
+    too, which their validators refuse)."""
+    from newsdesk.newsroom.models import Article
+
     client = client_for("editor")
     path = reverse("admin:newsroom_article_add")
     page = client.get(path)
     assert page.status_code == 200
-    base = form_data(page)
-    text_fields = [
+    section = Article.objects.get(pk=values["article_id"]).section_id
+    base = {**form_data(page), "section": section}
+    free = dict.fromkeys(("kicker", "headline", "lead", "byline"))
+    every = [
         name
         for name, field in page.context["adminform"].form.fields.items()
         if isinstance(field, forms.CharField)
     ]
-    for text in [*texts()][::3]:
-        data = {**base, **dict.fromkeys(text_fields, text)}
+    for number, text in enumerate(texts()):
+        data = {**base, **dict.fromkeys(free, text), "slug": f"hostile-{number}"}
         yield text[:40], client.post(path, data)
+        if number % 4 == 0:
+            yield "every:" + text[:40], client.post(path, {**base, **dict.fromkeys(every, text)})
 
 
 def form_data(page: Any) -> dict[str, Any]:
