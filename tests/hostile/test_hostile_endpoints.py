@@ -245,6 +245,72 @@ def form_data(page: Any) -> dict[str, Any]:
     return data
 
 
+def team_forms(client_for, values) -> Iterator[tuple[str, Any]]:
+    """The moderators' and the legal team's forms that take free text: the payload in every
+    field (a note, an explanation, an answer, a word list, a case description...)."""
+    from newsdesk.moderation.models import Reason
+
+    client = client_for("moderator")
+    admin = client_for("admin")
+    reason = Reason.objects.order_by("pk").first()
+    reference, comment = values["reference"], values["comment_id"]
+    forms_by_path = {
+        f"/de/moderation/comments/{comment}/reject/": ("expected", "reason", "note"),
+        "/de/moderation/comments/bulk/": ("reason", "note", "selected"),
+        f"/de/moderation/readers/{values['user_id']}/sanctions/": ("note", "days"),
+        "/de/moderation/word-lists/": ("source",),
+        f"/de/legal/team/notices/{reference}/decide/": ("explanation",),
+        f"/de/legal/complaints/{values['complaint_id']}/decide/": ("answer", "reason"),
+        "/de/legal/authorities/new/": (
+            "description",
+            "requester",
+            "legal_basis",
+            "request_reference",
+            "disclosure_note",
+        ),
+    }
+    fixed = {
+        "decision": "reject",
+        "outcome": "unfounded",
+        "kind": "block",
+        "comment": comment,
+        "disclosure": "none",
+        "sanction": "warn",
+    }
+    for number, text in enumerate(texts()):
+        if number % 3:
+            continue
+        for path, fields in forms_by_path.items():
+            data = {**fixed, "reason": reason.code if reason else "", **dict.fromkeys(fields, text)}
+            who = admin if "authorities" in path else client
+            yield f"{path} {text[:30]}", who.post(path, data)
+
+
+def query_strings(client_for, values) -> Iterator[tuple[str, Any]]:
+    """Pages and JSON endpoints that read a query string, each parameter a payload."""
+    client = client_for("moderator")
+    paths = {
+        "/api/community/threads": ("article", "url", "sort", "page"),
+        "/api/community/counts": ("article", "url"),
+        "/api/community/reader": ("conversation",),
+        "/community/embed/": ("url", "lang", "title"),
+        "/de/legal/report/": ("comment", "url"),
+        "/de/moderation/queues/pending/": ("q", "author", "article", "page"),
+        "/de/moderation/audit/": ("actor", "event", "page"),
+        "/de/legal/complaints/": ("status", "page"),
+        f"/de/legal/notices/{values['reference']}/": ("token",),
+        "/mt/languages": ("api_key",),
+    }
+    for number, text in enumerate(corpus.ALL_TEXTS):
+        if number % 2:
+            continue
+        for path, names in paths.items():
+            response = client.get(path, dict.fromkeys(names, text))
+            yield f"{path} {text[:30]}", response
+            if path.startswith(("/api/", "/mt/")):
+                assert_clear(response, path, json_answer=True)
+
+
 ENDPOINTS: dict[str, Callable[..., Iterator[tuple[str, Any]]]] = {
     "community_api:comments": comment_api,
     "community_api:comment": comment_api_edit,
@@ -256,6 +322,8 @@ ENDPOINTS: dict[str, Callable[..., Iterator[tuple[str, Any]]]] = {
     "legal:complain_statement": complaints,
     "translation:translate": mt_api,
     "admin:newsroom_article_add": back_office_article,
+    "moderation:reject": team_forms,
+    "community_api:threads": query_strings,
 }
 JSON_ENDPOINTS = {"community_api:comments", "community_api:comment", "community_api:vote"}
 JSON_ENDPOINTS |= {"translation:translate"}
@@ -264,11 +332,17 @@ JSON_ENDPOINTS |= {"translation:translate"}
 @pytest.mark.parametrize("name", list(ENDPOINTS))
 def test_hostile_corpus_gets_clear_answers_and_stores_no_controls(name, client_for, ready):
     answers: dict[int, int] = {}
+    by_path: dict[str, dict[int, int]] = {}
     for what, response in ENDPOINTS[name](client_for, ready):
         answers[response.status_code] = answers.get(response.status_code, 0) + 1
+        if what.startswith("/"):
+            counts = by_path.setdefault(what.split()[0], {})
+            counts[response.status_code] = counts.get(response.status_code, 0) + 1
         assert_clear(response, f"{name} {what!r}", json_answer=name in JSON_ENDPOINTS)
     assert answers
     print(f"{name}: answers {dict(sorted(answers.items()))}")
+    for path, counts in by_path.items():
+        print(f"  {path}: {dict(sorted(counts.items()))}")
     assert_nothing_stored_with_controls()
 
 
