@@ -186,6 +186,8 @@ ALL_TEXTS: list[str] = [text for texts in TEXTS.values() for text in texts]
 
 # Characters a text field refuses or strips: NUL and the C0 controls but newline and tab.
 FORBIDDEN_CONTROLS = frozenset(chr(code) for code in (*range(0, 9), *range(11, 32), 127))
+# Characters a one-line field (a name, a title) refuses: every C0 and C1 control and DEL.
+ONE_LINE_CONTROLS = frozenset(chr(code) for code in (*range(0, 32), *range(127, 160)))
 
 RAW_BODIES: dict[str, bytes] = {
     "lone_high_surrogate_escape": b'{"text": "Hallo \\ud800 Welt", "q": "Hallo \\ud800"}',
