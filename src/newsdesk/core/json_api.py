@@ -163,10 +163,31 @@ def nesting_depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether a parsed JSON value holds a string (key or value) with a lone surrogate: an
+    escape such as ``"\\ud800"`` without its pair, which no UTF-8 text can hold. Recursion
+    is bounded by the nesting limit checked before parsing."""
+    if isinstance(value, str):
+        return bool(_LONE_SURROGATE.search(value))
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
+
+
 def loads(body: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """``json.loads`` that refuses to parse what nests deeper than ``max_depth``: raises
-    :class:`JsonTooDeep` for that and ``ValueError`` for anything that is not JSON."""
+    :class:`JsonTooDeep` for that and ``ValueError`` for anything that is not JSON, bytes
+    that are not valid in their encoding, and strings with a lone surrogate escape
+    (``"\\ud800"``: the parser accepts it, but it can be neither stored nor encoded)."""
     text = body.decode(json.detect_encoding(body)) if isinstance(body, bytes) else body
     if nesting_depth_exceeds(text, max_depth):
         raise JsonTooDeep(max_depth)
-    return json.loads(text)
+    data = json.loads(text)
+    if _has_lone_surrogate(data):
+        raise ValueError("a string holds a lone surrogate (\\ud800-\\udfff)")
+    return data

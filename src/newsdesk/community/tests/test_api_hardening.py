@@ -335,3 +335,25 @@ def test_head_on_the_widget_over_http(live_server):
         assert response.status == 200
         assert response.read() == b""
         connection.close()
+
+
+def test_a_lone_surrogate_escape_is_refused_with_400_when_posting_and_editing(
+    client_for, users, article
+):
+    # Issue 14's hostile corpus: "\ud800" parses as JSON but cannot be rendered, hashed or
+    # stored; it was a 500 from the renderer (nh3) on posting and editing.
+    client = client_for("reader")
+    body = '{"article": ARTICLE, "text": "Hallo \\ud800 Welt"}'.replace("ARTICLE", str(article.pk))
+    assert_error(post_json(client, "/api/community/comments", body), 400, "bad_request")
+    assert not Comment.objects.exists()
+    comment = actions.do_post_comment(
+        actions.conversation_for_article(article), text_value="Hallo", acting_user=users["reader"]
+    )
+    response = client.patch(
+        f"/api/community/comments/{comment.pk}",
+        '{"text": "\\udc00 Welt"}',
+        content_type="application/json",
+    )
+    assert_error(response, 400, "bad_request")
+    comment.refresh_from_db()
+    assert comment.text == "Hallo"

@@ -128,3 +128,23 @@ def test_a_longer_prefix_wins_and_registering_again_replaces(rf: RequestFactory,
         assert json_api.page_not_found(rf.get("/api/special/x"), Exception()).status_code == 404
     finally:
         json_api._apis[:] = [entry for entry in json_api._apis if entry[0] != "/api/special/"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"text": "Hallo \\ud800 Welt"}',
+        b'{"text": "\\udc00"}',
+        b'{"\\udfff": "key"}',
+        b'{"list": [["ok", "\\ud83d"]]}',
+    ],
+)
+def test_loads_refuses_lone_surrogate_escapes(body):
+    # json.loads accepts them, but no UTF-8 text holds them: the comment renderer, the
+    # digest and PostgreSQL would fail on them later (a 500 from the comment API, issue 14).
+    with pytest.raises(ValueError, match="surrogate"):
+        json_api.loads(body)
+
+
+def test_loads_keeps_surrogate_pairs_and_the_characters_they_spell():
+    assert json_api.loads(b'{"text": "\\ud83d\\udca9 \\u00e4"}') == {"text": "\U0001f4a9 ä"}
