@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +36,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write("[1/4] Preparing the database …")
+        # The model store exists from the start (empty until a model is installed), so the
+        # demo is ready (/health/ready) while its editions wait for a model.
+        Path(settings.NEWSDESK_MODEL_DIR).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=1)
         self.stdout.write("[2/4] Collecting static files …")
         call_command("collectstatic", interactive=False, verbosity=0)
