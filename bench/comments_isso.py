@@ -339,7 +339,9 @@ def group_cpu_seconds(group: int) -> float:
     return total / ticks
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP/1.1 response: status, headers (lower-case names), body (by Content-Length,
+    chunked, or up to the connection's end)."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
@@ -361,8 +363,13 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool
             await reader.readline()
     else:
         body = await reader.read()
-    closes = headers.get("connection", "").lower() == "close"
-    return status, body, closes
+    return status, headers, body
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """status, body, and whether the server closes the connection after this answer."""
+    status, headers, body = await read_response(reader)
+    return status, body, headers.get("connection", "").lower() == "close"
 
 
 async def run_load(
