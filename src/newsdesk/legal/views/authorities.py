@@ -9,15 +9,12 @@ at (a GET of a POST-only view is 405 for the team only).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec, cast
+from typing import Any, Concatenate, ParamSpec
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
@@ -26,10 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from newsdesk.community.actions import can_moderate
 from newsdesk.community.models import Comment
 from newsdesk.core.errors import ActionRefused
-from newsdesk.legal import parts
 from newsdesk.legal.actions.authorities import (
     do_close_authority_case,
     do_export_evidence,
@@ -37,28 +32,10 @@ from newsdesk.legal.actions.authorities import (
 )
 from newsdesk.legal.authorities import access_case, cases
 from newsdesk.legal.models import AuthorityCase, EvidencePackage
+from newsdesk.legal.views.guards import team_only
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
-
-
-def legal_team_only(part: str) -> Callable[[View[P]], View[P]]:
-    """Decorator: the ``part`` must run (else 404); moderators and admins pass, anonymous
-    visitors go to the login page, everyone else is refused (403)."""
-
-    def decorate(view: View[P]) -> View[P]:
-        @functools.wraps(view)
-        def guarded(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-            parts.require(part)
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not can_moderate(cast(User, request.user)):
-                raise PermissionDenied(_("Only the legal team (moderators) can do this."))
-            return view(request, *args, **kwargs)
-
-        return guarded
-
-    return decorate
 
 
 class CaseForm(forms.Form):
@@ -90,7 +67,7 @@ class CaseForm(forms.Form):
 
 
 @require_GET
-@legal_team_only("authorities")
+@team_only("authorities")
 def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -100,7 +77,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@legal_team_only("authorities")
+@team_only("authorities")
 def open_case(request: HttpRequest) -> HttpResponse:
     """The form to open a case; ``?comment=ID`` or ``?account=ID`` fill it in."""
     initial: dict[str, Any] = {
@@ -152,7 +129,7 @@ def open_case(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@legal_team_only("authorities")
+@team_only("authorities")
 def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(case_id)
     return render(
@@ -166,7 +143,7 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-@legal_team_only("authorities")
+@team_only("authorities")
 @require_POST
 def export_evidence(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(case_id)
@@ -183,7 +160,7 @@ def export_evidence(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @require_GET
-@legal_team_only("authorities")
+@team_only("authorities")
 def download_package(request: HttpRequest, package_id: int) -> HttpResponse:
     package = get_object_or_404(EvidencePackage, pk=package_id)
     if package.content is None:
@@ -195,7 +172,7 @@ def download_package(request: HttpRequest, package_id: int) -> HttpResponse:
     return response
 
 
-@legal_team_only("authorities")
+@team_only("authorities")
 @require_POST
 def close_case(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(case_id)

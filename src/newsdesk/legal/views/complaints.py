@@ -4,7 +4,6 @@ decision on a notice) and the moderators' queue, complaint page and decision."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec
 from urllib.parse import urlencode
@@ -28,30 +27,14 @@ from newsdesk.legal import complaints as rules
 from newsdesk.legal import parts
 from newsdesk.legal.actions.complaints import do_decide_complaint, do_file_complaint
 from newsdesk.legal.models import Complaint, Notice, Statement
+from newsdesk.legal.views.guards import team_only
 from newsdesk.moderation.actions import reason_by_code
 from newsdesk.moderation.forms import reason_choices
-from newsdesk.moderation.views import moderator, moderators_only
+from newsdesk.moderation.views import moderator
 
 PAGE_SIZE = 25
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
-
-
-def team_only(part: str) -> Callable[[View[P]], View[P]]:
-    """A page of the community team: 404 while ``part`` is switched off (for everyone), then
-    moderators and admins only (anonymous visitors to the login, everyone else 403)."""
-
-    def decorate(view: View[P]) -> View[P]:
-        guarded = moderators_only(view)
-
-        @functools.wraps(view)
-        def checked(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-            parts.require(part)
-            return guarded(request, *args, **kwargs)
-
-        return checked
-
-    return decorate
 
 
 class ComplaintForm(forms.Form):

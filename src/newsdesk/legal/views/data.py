@@ -27,7 +27,7 @@ from newsdesk.legal.actions.data_rights import do_export_reader_data
 from newsdesk.legal.actions.holds import do_release_hold
 from newsdesk.legal.models import LegalHold, RestrictedRecord
 from newsdesk.legal.models.holds import active_holds_q
-from newsdesk.legal.views.authorities import legal_team_only
+from newsdesk.legal.views.guards import team_only
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,7 +49,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@legal_team_only("data_rights")
+@team_only("data_rights")
 def holds_page(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     holds = LegalHold.objects.filter(active_holds_q(now)).select_related(
@@ -67,7 +67,7 @@ def holds_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@legal_team_only("data_rights")
+@team_only("data_rights")
 @require_POST
 def release_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
     hold = get_object_or_404(LegalHold, pk=hold_id)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from newsdesk.core import clock
 from newsdesk.legal.misuse import Policy
 from newsdesk.legal.models import MisuseMeasure
-from newsdesk.legal.views.complaints import team_only
+from newsdesk.legal.views.guards import team_only
 
 PAGE_SIZE = 50
 

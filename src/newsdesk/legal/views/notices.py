@@ -12,8 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -29,7 +27,6 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from newsdesk.community.actions import can_moderate
 from newsdesk.community.models import Comment
 from newsdesk.core.errors import ActionRefused, refusal_response
 from newsdesk.core.net import client_ip
@@ -38,6 +35,7 @@ from newsdesk.legal import parts
 from newsdesk.legal.actions import notices as actions
 from newsdesk.legal.models import Notice
 from newsdesk.legal.tdb import Category
+from newsdesk.legal.views.guards import team_only
 
 PAGE_SIZE = 25
 # The honeypot: a field people never see (hidden by the page's style and from screen
@@ -212,15 +210,6 @@ def notice(request: HttpRequest, reference: str) -> HttpResponse:
 # --- for moderators ----------------------------------------------------------------------
 
 
-def _moderators_only(request: HttpRequest) -> HttpResponse | None:
-    """None for moderators; the login page for anonymous visitors; 403 for anyone else."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not can_moderate(request.user):
-        raise PermissionDenied(_("Only moderators can do this."))
-    return None
-
-
 class NoticeFilter(forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
@@ -236,12 +225,10 @@ class NoticeFilter(forms.Form):
 
 
 @require_GET
+@team_only("notices")
 def notices(request: HttpRequest) -> HttpResponse:
     """The moderators' list of notices: open ones first by priority (trusted flaggers'
     first), then oldest first; filters for status, trusted flaggers and category."""
-    parts.require("notices")
-    if (answer := _moderators_only(request)) is not None:
-        return answer
     form = NoticeFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or Notice.Status.OPEN
@@ -323,21 +310,17 @@ def _notice_or_404(reference: str) -> Notice:
 
 
 @require_GET
+@team_only("notices")
 def review(request: HttpRequest, reference: str) -> HttpResponse:
     """One notice for moderators: what was reported, by whom, and the decision form."""
-    parts.require("notices")
-    if (answer := _moderators_only(request)) is not None:
-        return answer
     return _review_page(request, _notice_or_404(reference), DecisionForm())
 
 
+@team_only("notices")
 def decide(request: HttpRequest, reference: str) -> HttpResponse:
     """A moderator's decision on a notice (``do_decide_notice``); POST only. Outsiders are
     refused before the method is looked at (the login page, or 403); moderators get 405 for
     any other method."""
-    parts.require("notices")
-    if (answer := _moderators_only(request)) is not None:
-        return answer
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     found = _notice_or_404(reference)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from newsdesk.core import clock
 from newsdesk.legal.reports import Period, build_report, default_period, report_rows
-from newsdesk.legal.views.complaints import team_only
+from newsdesk.legal.views.guards import team_only
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
