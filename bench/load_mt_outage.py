@@ -13,11 +13,12 @@ newsroom publishes through ``do_publish_article`` (the back office's action) in 
 A. the model store unavailable (the pair's folder moved away, as an unmounted volume): the
    editions wait ("Waiting for a translation model", no attempt used up) and are tried again
    every 10 x NEWSDESK_EDITIONS_RETRY_SECONDS; the folder comes back after the publications.
-B. the engine raising (``EngineError``, as a translation service that is down) for
+B. the engine raising (``EngineUnavailable``, as a translation service that is down) for
    ``--raising`` seconds: each edition's attempt fails, is retried with backoff
    (NEWSDESK_EDITIONS_RETRY_SECONDS, doubled each time, NEWSDESK_EDITIONS_MAX_ATTEMPTS=4);
-   an outage longer than the retries ends the edition FAILED (shown in the back office, sent
-   again with ``newsdesk editions retranslate``), so the outage here stays within them.
+   an outage longer than the retries keeps the edition waiting ("Waiting for the translation
+   engine", tried every 10 x NEWSDESK_EDITIONS_RETRY_SECONDS; editions' unit tests), where
+   any other engine error ends it FAILED. The outage here stays within the retries.
 
 Checks (exit 1 when one fails): every original is published at once (the action returns it
 published); during each outage no edition is visible and each shows why it waits (its
@@ -45,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.comments_isso import server  # noqa: E402
 from bench.load_support import own_postgres, site_env  # noqa: E402
-from newsdesk.translation.engines import EngineError  # noqa: E402
+from newsdesk.translation.engines import EngineUnavailable  # noqa: E402
 from newsdesk.translation.engines.ctranslate2 import CTranslate2Engine  # noqa: E402
 
 BLOCKS = [
@@ -57,7 +58,7 @@ BLOCKS = [
 
 class SwitchableEngine(CTranslate2Engine):
     """CTranslate2 on the suite's model store (NEWSDESK_MT_MODEL_DIR, beam 1, one thread);
-    raises EngineError while the file named by NEWSDESK_TEST_ENGINE_DOWN exists."""
+    raises EngineUnavailable while the file named by NEWSDESK_TEST_ENGINE_DOWN exists."""
 
     name = "ctranslate2"
 
@@ -72,7 +73,7 @@ class SwitchableEngine(CTranslate2Engine):
 
     def translate(self, segments: list[str], source: str, target: str) -> list[str]:
         if Path(os.environ["NEWSDESK_TEST_ENGINE_DOWN"]).exists():
-            raise EngineError("the translation service is unavailable (switched off)")
+            raise EngineUnavailable("the translation service is unavailable (switched off)")
         return super().translate(segments, source, target)
 
 

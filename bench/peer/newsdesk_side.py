@@ -42,7 +42,7 @@ def load(request: dict[str, Any]) -> dict[str, Any]:
         intra_threads=request["intra_threads"],
         beam_size=request["beam_size"],
         restrict_vocabulary=request.get("restrict_vocabulary", True),
-        max_batch_tokens=request.get("max_batch_tokens") or 2048,
+        max_batch_tokens=request.get("max_batch_tokens") or 0,  # 0: the automatic budget
     )
     engine.check_pair(request["source"], request["target"])
     engine.translate(["Hallo."], request["source"], request["target"])  # loads the model

@@ -29,7 +29,12 @@ from newsdesk.editions.source import fingerprint, source_fields, target_language
 from newsdesk.newsroom import page_cache
 from newsdesk.newsroom.inline_html import clean_inline_html
 from newsdesk.newsroom.models import Article, Block
-from newsdesk.translation.engines import TranslationEngine, UnsupportedLanguagePair, get_engine
+from newsdesk.translation.engines import (
+    EngineUnavailable,
+    TranslationEngine,
+    UnsupportedLanguagePair,
+    get_engine,
+)
 from newsdesk.translation.pipeline import (
     DocumentResult,
     SourceField,
@@ -517,6 +522,9 @@ def _translate_claimed(edition_id: int, token: str, engine: TranslationEngine | 
         built = _build_segments(edition, fields, layouts, result)
     except UnsupportedLanguagePair as exc:
         return _waiting_for_model(edition_id, token, str(exc))
+    except EngineUnavailable as exc:
+        logger.warning("edition %s (%s): engine unavailable: %s", edition_id, edition, exc)
+        return _failed(edition_id, token, f"{type(exc).__name__}: {exc}", unavailable=True)
     except Exception as exc:  # noqa: BLE001 - any engine crash is retried, then reported
         logger.warning("edition %s (%s): translation failed: %s", edition_id, edition, exc)
         return _failed(edition_id, token, f"{type(exc).__name__}: {exc}")
@@ -563,7 +571,11 @@ def _translate_claimed(edition_id: int, token: str, engine: TranslationEngine | 
     return outcome
 
 
-def _failed(edition_id: int, token: str, message: str) -> str:
+def _failed(edition_id: int, token: str, message: str, *, unavailable: bool = False) -> str:
+    """An attempt failed: retried with back-off (NEWSDESK_EDITIONS_RETRY_SECONDS doubled each
+    time) until NEWSDESK_EDITIONS_MAX_ATTEMPTS, then FAILED. An engine that is ``unavailable``
+    (EngineUnavailable: its service down or overloaded) is not the edition's fault: after the
+    attempts it keeps waiting, tried again every ten retry periods, as for a missing model."""
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition_id)
         if edition.claim_token != token:
@@ -572,7 +584,13 @@ def _failed(edition_id: int, token: str, message: str) -> str:
         edition.error = message
         edition.claimed_until = None
         edition.claim_token = ""
-        if edition.attempts >= settings.NEWSDESK_EDITIONS_MAX_ATTEMPTS:
+        if unavailable and edition.attempts >= settings.NEWSDESK_EDITIONS_MAX_ATTEMPTS:
+            edition.error = _("Waiting for the translation engine: %(error)s") % {"error": message}
+            _enqueue_on_commit(
+                edition.pk, max(settings.NEWSDESK_EDITIONS_RETRY_SECONDS, 1) * 10, bounded=False
+            )
+            outcome = "waiting for the engine"
+        elif edition.attempts >= settings.NEWSDESK_EDITIONS_MAX_ATTEMPTS:
             edition.state = Edition.State.FAILED
             edition.queued = False
             outcome = "failed"

@@ -282,6 +282,61 @@ def test_engine_failure_retries_then_fails_and_the_original_stays(
     assert edition.state == Edition.State.PENDING and edition.attempts == 0 and edition.queued
 
 
+def test_an_unavailable_engine_keeps_the_edition_waiting_beyond_its_attempts(
+    publish, committed, settings
+):
+    """A translation service that is down (EngineUnavailable, e.g. LibreTranslate not
+    answering) for longer than the retries: the edition keeps waiting, retried every ten
+    retry periods, and is translated once the service is back; never FAILED."""
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"version": "t1", "unavailable": "no answer within 30 s"},
+    }
+    settings.NEWSDESK_EDITIONS_RETRY_SECONDS = 5
+    settings.NEWSDESK_EDITIONS_MAX_ATTEMPTS = 2
+    article = publish(headline="Die Stadt hat ein Budget")
+    edition = edition_of(article)
+    assert committed(workflow.run_translation, edition.pk) == "retry 1 in 5 s"
+    before = timezone.now()
+    for _ in range(3):  # the attempts are used up: it keeps waiting, every 10 x 5 s
+        assert committed(workflow.run_translation, edition.pk) == "waiting for the engine"
+    edition.refresh_from_db()
+    assert edition.state == Edition.State.PENDING and edition.queued and not edition.is_failed
+    assert edition.error == (
+        "Waiting for the translation engine: EngineUnavailable: no answer within 30 s"
+    )
+    waits = [
+        r.run_after - before
+        for r in DBTaskResult.objects.filter(
+            task_path__endswith="translate_edition", run_after__gte=before
+        )
+        if r.args_kwargs["args"] == [edition.pk]
+    ]
+    ten_periods = [w for w in waits if dt.timedelta(seconds=48) < w < dt.timedelta(seconds=52)]
+    assert len(ten_periods) == 3  # one deferred try per wait, 10 x 5 s later
+    # The service is back: the next try translates it.
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"version": "t1"},
+    }
+    assert committed(workflow.run_translation, edition.pk) == "published"
+    edition.refresh_from_db()
+    assert edition.state == Edition.State.PUBLISHED and edition.error == ""
+    assert edition.attempts == 0
+
+
+def test_an_engine_error_that_is_not_an_outage_still_fails(publish, committed, settings):
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"version": "t1", "fail": "the model answered garbage"},
+    }
+    settings.NEWSDESK_EDITIONS_RETRY_SECONDS = 0
+    settings.NEWSDESK_EDITIONS_MAX_ATTEMPTS = 1
+    article = publish(headline="Die Stadt hat ein Budget")
+    assert committed(workflow.run_translation, edition_of(article).pk) == "failed"
+    assert edition_of(article).state == Edition.State.FAILED
+
+
 def test_retries_are_deferred_with_backoff(failing_engine, publish, committed, settings):
     settings.NEWSDESK_EDITIONS_RETRY_SECONDS = 30
     article = publish(headline="Die Stadt")

@@ -19,6 +19,12 @@ class EngineError(Exception):
     """The engine could not translate (service down, model missing, bad answer)."""
 
 
+class EngineUnavailable(EngineError):
+    """The engine's service could not be reached or was overloaded (no connection, no answer
+    in time, HTTP 429 or 5xx) after its own retries: trying again later helps. Editions keep
+    waiting for it beyond their attempts instead of failing (editions.workflow)."""
+
+
 class UnsupportedLanguagePair(EngineError):
     def __init__(self, source: str, target: str, engine: str, hint: str = "") -> None:
         message = f"{engine} cannot translate from {source!r} to {target!r}"

@@ -20,6 +20,7 @@ from newsdesk.translation.engines import (
     UnsupportedLanguagePair,
 )
 from newsdesk.translation.engines.device import choose_device
+from newsdesk.translation.engines.heap import release_free_memory
 from newsdesk.translation.modelstore import (
     VOCABULARY_MAP,
     InstalledModel,
@@ -33,6 +34,15 @@ PIVOT = "en"
 MAX_AUTO_TRANSLATORS = 4
 # CTranslate2 reads at most this many source pieces (its default truncation, made explicit).
 MAX_INPUT_PIECES = 1024
+# The automatic batch budget (NEWSDESK_MT_MAX_BATCH_TOKENS=0). On a CPU, source tokens per
+# batch and per thread of its translator: each token in a batch holds about 0.3 MB of decoder
+# state at beam 4 (opus-mt-de-en's size: 6 decoder layers of 512, float32 attention caches
+# for four hypotheses). At 64 a worker's peak stays at the peer's (Argos/LibreTranslate)
+# while it translates 1.7-4.2x faster; 2048 was up to 1.5x faster again for 200-350 MB more
+# (bench/mt_peer.py, docs/benchmarks.md, issue 15). A GPU is fast with large batches and has
+# memory of its own.
+AUTO_CPU_BATCH_TOKENS_PER_THREAD = 64
+AUTO_GPU_BATCH_TOKENS = 2048
 
 
 def available_cores() -> int:
@@ -55,6 +65,15 @@ def thread_layout(device: str, inter_threads: int, intra_threads: int) -> tuple[
     if intra_threads == 0:
         intra_threads = max(1, cores // inter_threads)
     return inter_threads, intra_threads
+
+
+def automatic_batch_tokens(device: str, intra_threads: int) -> int:
+    """The batch budget in source tokens when none is configured: on a CPU
+    AUTO_CPU_BATCH_TOKENS_PER_THREAD for each thread of a translator (so two translators of
+    one thread each hold 2 x 64 tokens at once), on a GPU AUTO_GPU_BATCH_TOKENS."""
+    if device != "cpu":
+        return AUTO_GPU_BATCH_TOKENS
+    return AUTO_CPU_BATCH_TOKENS_PER_THREAD * max(1, intra_threads)
 
 
 class _Loaded:
@@ -84,7 +103,7 @@ class CTranslate2Engine(TranslationEngine):
         inter_threads: int = 0,
         intra_threads: int = 0,
         beam_size: int = 4,
-        max_batch_tokens: int = 2048,
+        max_batch_tokens: int = 0,
         max_decoding_length: int = 512,
         pivot: str = PIVOT,
         restrict_vocabulary: bool = True,
@@ -98,9 +117,19 @@ class CTranslate2Engine(TranslationEngine):
         self.device = choice.device
         self.compute_type = choice.compute_type
         self.device_reason = choice.reason
-        self.inter_threads, self.intra_threads = thread_layout(device, inter_threads, intra_threads)
+        self.inter_threads, self.intra_threads = thread_layout(
+            self.device, inter_threads, intra_threads
+        )
         self.beam_size = beam_size
-        self.max_batch_tokens = max_batch_tokens
+        # Source tokens per batch, 0 = automatic (automatic_batch_tokens). Each batch's decoder
+        # state is what the process's memory grows by while it translates.
+        if max_batch_tokens < 0:
+            raise ValueError(
+                f"max_batch_tokens must be 0 (automatic) or more, not {max_batch_tokens}"
+            )
+        self.max_batch_tokens = max_batch_tokens or automatic_batch_tokens(
+            self.device, self.intra_threads
+        )
         self.max_decoding_length = max_decoding_length
         self.pivot = pivot
         # Score only the pieces the model was trained to write (the target sentencepiece
@@ -261,6 +290,9 @@ class CTranslate2Engine(TranslationEngine):
             )
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"CTranslate2 failed on {pair}: {exc}") from None
+        finally:
+            # The batches' decoder state is freed now; without this glibc would keep it.
+            release_free_memory()
         hypotheses = []
         for tokens, result in zip(batch, results, strict=True):
             source_cut = len(tokens) > MAX_INPUT_PIECES

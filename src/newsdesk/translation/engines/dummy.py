@@ -74,7 +74,8 @@ class DummyEngine(TranslationEngine):
     ``placeholders``: "keep" (default), "drop" (removes every placeholder), "duplicate"
     (writes every placeholder twice), "garble" (renumbers them, pads them with spaces),
     "reverse" (reverses the order of the words between them).
-    ``fail``: raise this message as an EngineError on every call.
+    ``fail``: raise this message as an EngineError on every call; ``unavailable``: the same as
+    an EngineUnavailable (a service that cannot be reached).
     ``max_words``: the longest segment it translates whole (longer ones are cut by the
     pipeline); a longer one comes back cut after that many words, as a
     :class:`~newsdesk.translation.engines.CutOutput`.
@@ -89,10 +90,12 @@ class DummyEngine(TranslationEngine):
         version: str = "1",
         fail: str = "",
         max_words: int | None = None,
+        unavailable: str = "",
     ) -> None:
         self.placeholders = placeholders
         self.version = version
         self.fail = fail
+        self.unavailable = unavailable
         self.max_words = max_words
         self.pairs = {tuple(pair.split("-", 1)) for pair in (pairs or ["de-en", "en-de"])}
         self.calls: list[tuple[list[str], str, str]] = []
@@ -104,10 +107,12 @@ class DummyEngine(TranslationEngine):
         return f"dummy:{source}-{target}@{self.version}"
 
     def translate(self, segments: list[str], source: str, target: str) -> list[str]:
-        from newsdesk.translation.engines import EngineError
+        from newsdesk.translation.engines import EngineError, EngineUnavailable
 
         self.check_pair(source, target)
         self.calls.append((list(segments), source, target))
+        if self.unavailable:
+            raise EngineUnavailable(self.unavailable)
         if self.fail:
             raise EngineError(self.fail)
         dictionary = _DICTIONARIES.get((source, target), {})

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from newsdesk.core import http_client as core_http
-from newsdesk.translation.engines import EngineError, TranslationEngine
+from newsdesk.translation.engines import EngineError, EngineUnavailable, TranslationEngine
 
 DEFAULT_LANGUAGES = ["de", "en", "fr", "it", "es", "nl", "pl", "cs", "hu", "sl", "hr", "tr", "uk"]
 _PLACEHOLDER = re.compile(r"(</?x\d+/?>)")
@@ -90,7 +90,7 @@ class HttpEngine(TranslationEngine):
                     f"(HTTP {response.status_code}: {_short(response)})"
                 )
             return response
-        raise EngineError(
+        raise EngineUnavailable(
             f"{self.service} at {self.url} failed after {self.retries + 1} attempts: {last_problem}"
         )
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.test import override_settings
 
-from newsdesk.translation.engines import UnsupportedLanguagePair, get_engine
+from newsdesk.translation.engines import EngineError, UnsupportedLanguagePair, get_engine
 from newsdesk.translation.engines.ctranslate2 import CTranslate2Engine
 from newsdesk.translation.pipeline import SourceField, translate_document
 
@@ -98,8 +98,12 @@ def test_thread_layout(monkeypatch, device, cores, asked, expected):
 
 
 def test_several_translators_each_get_a_share_of_a_document(model_dir):
-    one = CTranslate2Engine(str(model_dir), inter_threads=1, intra_threads=1, beam_size=2)
-    two = CTranslate2Engine(str(model_dir), inter_threads=2, intra_threads=1, beam_size=2)
+    one = CTranslate2Engine(
+        str(model_dir), inter_threads=1, intra_threads=1, beam_size=2, max_batch_tokens=2048
+    )
+    two = CTranslate2Engine(
+        str(model_dir), inter_threads=2, intra_threads=1, beam_size=2, max_batch_tokens=2048
+    )
     lengths = [30, 12, 25, 8, 40, 19]
     assert one.batch_tokens(lengths) == 2048  # one translator: one batch up to the budget
     share = two.batch_tokens(lengths)
@@ -112,6 +116,66 @@ def test_several_translators_each_get_a_share_of_a_document(model_dir):
     # Split or not, every segment comes back translated, in its place.
     sentences = [f"Satz Nummer {n} über den Gemeinderat in Wien." for n in range(12)]
     assert two.translate(sentences, "de", "en") == one.translate(sentences, "de", "en")
+
+
+@pytest.mark.parametrize(
+    ("device", "intra_threads", "expected"),
+    [("cpu", 1, 64), ("cpu", 2, 128), ("cpu", 0, 64), ("cuda", 0, 2048)],
+)
+def test_automatic_batch_budget(device, intra_threads, expected):
+    from newsdesk.translation.engines.ctranslate2 import automatic_batch_tokens
+
+    assert automatic_batch_tokens(device, intra_threads) == expected
+
+
+def test_the_batch_budget_is_automatic_unless_configured(model_dir, monkeypatch):
+    from newsdesk.translation.engines import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "available_cores", lambda: 2)
+    automatic = CTranslate2Engine(str(model_dir))
+    assert (automatic.inter_threads, automatic.intra_threads) == (2, 1)
+    assert automatic.max_batch_tokens == 64
+    assert automatic.batch_tokens([30] * 10) == 64  # a share of 150 is cut at the budget
+    assert automatic.batch_tokens([100, 10]) == 100  # a longer segment still goes whole
+    one_translator = CTranslate2Engine(str(model_dir), inter_threads=1)
+    assert (one_translator.intra_threads, one_translator.max_batch_tokens) == (2, 128)
+    configured = CTranslate2Engine(str(model_dir), max_batch_tokens=300)
+    assert configured.max_batch_tokens == 300
+    with pytest.raises(ValueError, match="max_batch_tokens"):
+        CTranslate2Engine(str(model_dir), max_batch_tokens=-1)
+    # A small budget changes how the segments are batched, not what they become.
+    sentences = [f"Satz Nummer {n} über den Gemeinderat in Wien." for n in range(12)]
+    assert automatic.translate(sentences, "de", "en") == configured.translate(sentences, "de", "en")
+
+
+def test_auto_device_without_a_gpu_gets_the_cpu_thread_layout(model_dir, monkeypatch):
+    from newsdesk.translation.engines import ctranslate2, device
+
+    monkeypatch.setattr(ctranslate2, "available_cores", lambda: 2)
+    monkeypatch.setattr(device, "cuda_device_count", lambda: 0)
+    engine = CTranslate2Engine(str(model_dir), device="auto")
+    assert engine.device == "cpu"
+    assert (engine.inter_threads, engine.intra_threads, engine.max_batch_tokens) == (2, 1, 64)
+
+
+def test_freed_memory_is_given_back_after_every_model_call(model_dir, monkeypatch):
+    from newsdesk.translation.engines import ctranslate2
+
+    calls = []
+    monkeypatch.setattr(ctranslate2, "release_free_memory", lambda: calls.append(1) or True)
+    engine = CTranslate2Engine(str(model_dir), beam_size=2)
+    engine.translate(["Heute regnet es in Wien."], "de", "en")
+    assert len(calls) == 1  # one model call, one release
+    loaded = engine._load("de-en")
+
+    class Failing:
+        def translate_batch(self, *args, **kwargs):
+            raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(loaded, "translator", Failing())
+    with pytest.raises(EngineError, match="out of memory"):
+        engine.translate(["Heute regnet es in Wien."], "de", "en")
+    assert len(calls) == 2  # released also when the call failed
 
 
 GERMAN = [

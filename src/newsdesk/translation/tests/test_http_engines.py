@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from newsdesk.translation.engines import EngineError
+from newsdesk.translation.engines import EngineError, EngineUnavailable
 from newsdesk.translation.engines.http import (
     DeepLEngine,
     LibreTranslateEngine,
@@ -133,9 +133,10 @@ def test_deepl_sends_xml_placeholders_and_unescapes_the_answer(fake):
 def test_deepl_bad_key_is_named(fake):
     service = fake(deepl_handler)
     engine = DeepLEngine(url=service.url, api_key="wrong", **FAST)
-    with pytest.raises(EngineError, match="DeepL .* refused the API key .*403"):
+    with pytest.raises(EngineError, match="DeepL .* refused the API key .*403") as refused:
         engine.translate(["Hallo"], "de", "en")
     assert len(service.requests) == 1  # no retry on a refused key
+    assert not isinstance(refused.value, EngineUnavailable)  # waiting would not help
     with pytest.raises(EngineError, match="needs an API key"):
         DeepLEngine(url=service.url, api_key="")
 
@@ -152,7 +153,7 @@ def test_retries_with_backoff_on_5xx_and_429(fake):
     assert engine.translate(["Hallo"], "de", "en") == ["HALLO"]
     assert len(service.requests) == 3
     service.script = [(500, {}, {"message": "down"})] * 3
-    with pytest.raises(EngineError, match="failed after 3 attempts: HTTP 500"):
+    with pytest.raises(EngineUnavailable, match="failed after 3 attempts: HTTP 500"):
         engine.translate(["Hallo"], "de", "en")
 
 
@@ -161,14 +162,14 @@ def test_timeouts_are_explicit(fake):
     service.script = ["sleep", "sleep"]
     engine = DeepLEngine(url=service.url, api_key="secret:fx", retries=1, backoff=0.01, timeout=0.3)
     started = time.monotonic()
-    with pytest.raises(EngineError, match="no answer within 0.3 s"):
+    with pytest.raises(EngineUnavailable, match="no answer within 0.3 s"):
         engine.translate(["Hallo"], "de", "en")
     assert time.monotonic() - started < 2.5  # two attempts would take 3 s without timeouts
 
 
 def test_unreachable_service(fake):
     engine = LibreTranslateEngine(url="http://127.0.0.1:9", **FAST)
-    with pytest.raises(EngineError, match="cannot connect"):
+    with pytest.raises(EngineUnavailable, match="cannot connect"):
         engine.language_pairs()
 
 
