@@ -2,6 +2,7 @@
 
 Run:  .venv/bin/python bench/mt_peer.py            (full-size random-weight opus-mt-de-en shape)
       .venv/bin/python bench/mt_peer.py --quick    (the tiny test model, one pass: CI's smoke run)
+      .venv/bin/python bench/mt_peer.py --server [--quick]   (both as HTTP servers, see below)
 
 The peer never becomes a dependency of newsdesk: the command makes its own virtualenv
 (``--venv``, default ~/.cache/newsdesk-bench/peer-venv) with argostranslate 1.11.0 and what it
@@ -25,6 +26,24 @@ are timed and their memory read the same way, inside their own process.
    blame the model): start tags with their attributes back as in the source, escaped text
    (``&lt;`` ``&gt;`` ``&amp;``) still escaped, tags that were not in the source, and how
    many segments reached the engine.
+
+``--server``: the same model, inputs, rule and report, but each side is a real HTTP server on
+127.0.0.1 asked by one client (bench/peer/servers.py): a LibreTranslate 1.9.6 server (its own
+virtualenv, ``--server-venv``, default ~/.cache/newsdesk-bench/libretranslate-venv, pinned in
+servers.LIBRETRANSLATE_PACKAGES) with the package installed into temporary Argos folders, and
+newsdesk's production server (gunicorn with deploy/gunicorn.conf.py, ``--web-workers``, default
+1) on a fresh SQLite site with an API key from ``newsdesk mt keys add``. LibreTranslate starts
+offline because two packages are installed: its boot downloads the package index, packages and
+MiniSBD's models only when fewer than two are (or when asked to update); the second package is
+the same model as en-de, never used. The fixed-length wrapper goes into both servers through
+bench/peer/site/sitecustomize.py; the mode and the counters cross the process boundary through
+a folder (common.FileControl). Each request: ``format=html`` for the HTML article,
+``format=text`` for the plain text, ``q`` a list of the 100 comments; timed by the client (from
+sending the request to the answer's last byte), memory the sum of the peak resident memory of
+every process of the server's tree (VmHWM, reset through /proc/PID/clear_refs before the
+request), so gunicorn's master counts with its worker. Before each request newsdesk's
+translation memory is emptied and LibreTranslate translates a short other text (its paragraph
+cache holds the last request's paragraphs).
 """
 
 from __future__ import annotations
