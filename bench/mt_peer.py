@@ -971,10 +971,9 @@ def main() -> None:
                 target="de",
             )
             results = run_servers(args, layouts, items, workdir, peer_python, [package, reverse])
-            layouts = []
         else:
             results = {}
-        for layout in layouts:
+        for layout in [] if args.server else layouts:  # the in-process sides
             newsdesk, peer, newsdesk_info, peer_info = start_sides(
                 workdir, peer_python, package, layout, args
             )
