@@ -2,6 +2,7 @@
 
 Run:  .venv/bin/python bench/mt_peer.py            (full-size random-weight opus-mt-de-en shape)
       .venv/bin/python bench/mt_peer.py --quick    (the tiny test model, one pass: CI's smoke run)
+      .venv/bin/python bench/mt_peer.py --server [--quick]   (both as HTTP servers, see below)
 
 The peer never becomes a dependency of newsdesk: the command makes its own virtualenv
 (``--venv``, default ~/.cache/newsdesk-bench/peer-venv) with argostranslate 1.11.0 and what it
@@ -25,6 +26,24 @@ are timed and their memory read the same way, inside their own process.
    blame the model): start tags with their attributes back as in the source, escaped text
    (``&lt;`` ``&gt;`` ``&amp;``) still escaped, tags that were not in the source, and how
    many segments reached the engine.
+
+``--server``: the same model, inputs, rule and report, but each side is a real HTTP server on
+127.0.0.1 asked by one client (bench/peer/servers.py): a LibreTranslate 1.9.6 server (its own
+virtualenv, ``--server-venv``, default ~/.cache/newsdesk-bench/libretranslate-venv, pinned in
+servers.LIBRETRANSLATE_PACKAGES) with the package installed into temporary Argos folders, and
+newsdesk's production server (gunicorn with deploy/gunicorn.conf.py, ``--web-workers``, default
+1) on a fresh SQLite site with an API key from ``newsdesk mt keys add``. LibreTranslate starts
+offline because two packages are installed: its boot downloads the package index, packages and
+MiniSBD's models only when fewer than two are (or when asked to update); the second package is
+the same model as en-de, never used. The fixed-length wrapper goes into both servers through
+bench/peer/site/sitecustomize.py; the mode and the counters cross the process boundary through
+a folder (common.FileControl). Each request: ``format=html`` for the HTML article,
+``format=text`` for the plain text, ``q`` a list of the 100 comments; timed by the client (from
+sending the request to the answer's last byte), memory the sum of the peak resident memory of
+every process of the server's tree (VmHWM, reset through /proc/PID/clear_refs before the
+request), so gunicorn's master counts with its worker. Before each request newsdesk's
+translation memory is emptied and LibreTranslate translates a short other text (its paragraph
+cache holds the last request's paragraphs).
 """
 
 from __future__ import annotations
@@ -45,6 +64,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -55,6 +75,7 @@ sys.path.insert(0, str(ROOT))
 
 PEER_DIR = Path(__file__).resolve().parent / "peer"
 DEFAULT_VENV = Path.home() / ".cache" / "newsdesk-bench" / "peer-venv"
+DEFAULT_SERVER_VENV = Path.home() / ".cache" / "newsdesk-bench" / "libretranslate-venv"
 # The peer: argostranslate as published, and LibreTranslate's HTML code (translatehtml 1.5.3,
 # the same translate_html as argos-translate-files, which LibreTranslate 1.9 imports).
 # Installed without their declared dependencies, which would bring PyTorch with CUDA
@@ -334,11 +355,17 @@ def ensure_peer_venv(venv: Path, ctranslate2_version: str) -> Path:
     return python
 
 
-def pack_argos_model(model: Path, out: Path, peer_python: Path, version: str) -> Path:
+LANGUAGE_NAMES = {"de": "German", "en": "English"}
+
+
+def pack_argos_model(
+    model: Path, out: Path, peer_python: Path, version: str, source: str = "de", target: str = "en"
+) -> Path:
     """Write ``out`` (an .argosmodel: a zip of one folder with metadata.json,
     sentencepiece.model, README.md, model/ with the CTranslate2 files, and spacy/ with a blank
-    German spaCy pipeline for Argos's sentencizer) from newsdesk's installed model folder."""
-    folder = out.parent / f"translate-de_en-{version}"
+    spaCy pipeline of the source language for Argos's sentencizer) from newsdesk's installed
+    model folder, as the package for ``source`` to ``target``."""
+    folder = out.parent / f"translate-{source}_{target}-{version}"
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "model").mkdir(parents=True)
     for name in ("model.bin", "config.json", "shared_vocabulary.json"):
@@ -349,12 +376,12 @@ def pack_argos_model(model: Path, out: Path, peer_python: Path, version: str) ->
     metadata = {
         "package_version": version,
         "argos_version": "1.11.0",
-        "from_code": "de",
-        "from_name": "German",
-        "to_code": "en",
-        "to_name": "English",
+        "from_code": source,
+        "from_name": LANGUAGE_NAMES[source],
+        "to_code": target,
+        "to_name": LANGUAGE_NAMES[target],
         "type": "translate",
-        "code": f"translate-de_en-{version}",
+        "code": f"translate-{source}_{target}-{version}",
         "links": [],
     }
     (folder / "metadata.json").write_text(json.dumps(metadata, indent=2))
@@ -365,8 +392,9 @@ def pack_argos_model(model: Path, out: Path, peer_python: Path, version: str) ->
         [
             str(peer_python),
             "-c",
-            "import spacy, sys; spacy.blank('de').to_disk(sys.argv[1])",
+            "import spacy, sys; spacy.blank(sys.argv[2]).to_disk(sys.argv[1])",
             str(folder / "spacy"),
+            source,
         ]
     )
     if made.returncode != 0:
@@ -437,6 +465,8 @@ def start_sides(
     inter, intra = layout
     # Each side gets its own settings only: a fresh SQLite site for newsdesk (never the
     # caller's DATABASE_URL), temporary folders for Argos.
+    from bench.peer.servers import argos_environment
+
     base = {
         k: v
         for k, v in os.environ.items()
@@ -449,25 +479,15 @@ def start_sides(
         [sys.executable, str(PEER_DIR / "newsdesk_side.py")],
         {**base, "NEWSDESK_DATA_DIR": str(site), "DJANGO_SETTINGS_MODULE": "newsdesk.settings"},
     )
-    argos_home = workdir / f"argos-{inter}x{intra}"
-    # Argos caches spaCy's multilingual sentence model at import when ARGOS_CHUNK_TYPE is
-    # SPACY, downloading it unless this folder exists; the package brings its own pipeline.
-    (argos_home / "cache" / "argos-translate" / "spacy" / "senter" / "model").mkdir(
-        parents=True, exist_ok=True
-    )
     peer_env = {
         **base,
-        "XDG_DATA_HOME": str(argos_home / "data"),
-        "XDG_CONFIG_HOME": str(argos_home / "config"),
-        "XDG_CACHE_HOME": str(argos_home / "cache"),
-        "ARGOS_PACKAGES_DIR": str(argos_home / "packages"),
-        "ARGOS_DEVICE_TYPE": "cpu",
-        "ARGOS_COMPUTE_TYPE": args.compute_type,
-        "ARGOS_BEAM_SIZE": str(args.beam),
-        "ARGOS_INTER_THREADS": str(inter),
-        "ARGOS_INTRA_THREADS": str(intra),
-        "ARGOS_CHUNK_TYPE": "SPACY",
-        "ARGOS_DEBUG": "0",
+        **argos_environment(
+            workdir / f"argos-{inter}x{intra}",
+            compute_type=args.compute_type,
+            beam=args.beam,
+            inter=inter,
+            intra=intra,
+        ),
     }
     peer = Side("argos", [str(peer_python), str(PEER_DIR / "argos_side.py")], peer_env)
     try:
@@ -592,6 +612,192 @@ def profile(newsdesk: Side, peer: Side, items: list[Input]) -> None:
             )
 
 
+# --- the server mode ----------------------------------------------------------------------
+
+
+def _request_body(item: Input, key: str) -> dict[str, Any]:
+    """LibreTranslate's /translate parameters, the same for both servers: the HTML article
+    with format=html, the plain text with format=text, the comments as one list ``q``."""
+    return {
+        "q": item.texts if item.kind == "batch" else item.texts[0],
+        "source": "de",
+        "target": "en",
+        "format": "html" if item.kind == "html" else "text",
+        "api_key": key,
+    }
+
+
+class ServerSide:
+    """One server as the measurements see it: how to forget earlier translations, where its
+    translate endpoint is, its engine counters."""
+
+    def __init__(self, name: str, server: Any, path: str, key: str, forget: Any) -> None:
+        self.name, self.server, self.path, self.key, self.forget = name, server, path, key, forget
+
+    def translate(self, item: Input, mode: str) -> tuple[list[str], Row, list[float]]:
+        """One request in ``mode`` after forgetting: outputs, the row (client's seconds, the
+        engine's counts, the sum of the tree's peak memory) and each process's peak."""
+        self.server.control.set_mode(mode)
+        self.forget()
+        self.server.control.take_counts()
+        self.server.reset_peaks()
+        answer, seconds = self.server.post(self.path, _request_body(item, self.key))
+        peaks = self.server.peaks_mb()
+        counts = self.server.control.take_counts()
+        outputs = answer["translatedText"]
+        row = Row(
+            self.name,
+            seconds,
+            counts["target_tokens"],
+            counts["source_tokens"],
+            counts["segments"],
+            counts["calls"],
+            sum(peaks),
+        )
+        return outputs if isinstance(outputs, list) else [outputs], row, peaks
+
+
+def measure_servers(
+    sides: list[ServerSide], items: list[Input], repeat: int
+) -> tuple[
+    dict[str, dict[str, Row]],
+    dict[str, dict[str, Fidelity]],
+    dict[str, dict[str, int]],
+    dict[str, list[float]],
+]:
+    """As measure(), over HTTP: per input, an echo request per side (fidelity), a warm-up,
+    then ``repeat`` timed requests on each side in turn; the best time counts, the peak memory
+    is the highest of the timed requests. Also each process's peak in that request."""
+    rows: dict[str, dict[str, Row]] = {}
+    fidelities: dict[str, dict[str, Fidelity]] = {}
+    echo_segments: dict[str, dict[str, int]] = {}
+    process_peaks: dict[str, list[float]] = {side.name: [] for side in sides}
+    for item in items:
+        fidelities[item.name], echo_segments[item.name] = {}, {}
+        for side in sides:
+            outputs, echoed, _peaks = side.translate(item, "echo")
+            fidelities[item.name][side.name] = fidelity(item.kind, item.texts, outputs)
+            echo_segments[item.name][side.name] = echoed.segments
+            side.translate(item, "fixed")  # warm-up
+        best: dict[str, Row] = {}
+        for _ in range(repeat):
+            for side in sides:
+                _outputs, row, peaks = side.translate(item, "fixed")
+                if sum(peaks) > sum(process_peaks[side.name]):
+                    process_peaks[side.name] = peaks
+                if side.name not in best or row.seconds < best[side.name].seconds:
+                    row.peak_mb = max(
+                        row.peak_mb, best[side.name].peak_mb if side.name in best else 0
+                    )
+                    best[side.name] = row
+                else:
+                    best[side.name].peak_mb = max(best[side.name].peak_mb, row.peak_mb)
+        rows[item.name] = best
+    return rows, fidelities, echo_segments, process_peaks
+
+
+def run_servers(
+    args: Any,
+    layouts: list[tuple[int, int]],
+    items: list[Input],
+    workdir: Path,
+    lt_python: Path,
+    packages: list[Path],
+) -> dict[str, Any]:
+    """Every layout with both servers started afresh: LibreTranslate and newsdesk's gunicorn."""
+    from bench.peer.servers import (
+        LIBRETRANSLATE_PACKAGES,
+        argos_environment,
+        forget_translations,
+        start_libretranslate,
+        start_newsdesk,
+    )
+
+    results = {}
+    for inter, intra in layouts:
+        engine_env = {
+            "NEWSDESK_MT_COMPUTE_TYPE": args.compute_type,
+            "NEWSDESK_MT_INTER_THREADS": str(inter),
+            "NEWSDESK_MT_INTRA_THREADS": str(intra),
+            "NEWSDESK_MT_BEAM_SIZE": str(args.beam),
+            "NEWSDESK_MT_RESTRICT_VOCABULARY": "0" if args.whole_vocabulary else "1",
+        }
+        if args.max_batch_tokens:
+            engine_env["NEWSDESK_MT_MAX_BATCH_TOKENS"] = str(args.max_batch_tokens)
+        site = workdir / f"server-site-{inter}x{intra}"
+        argos_env = argos_environment(
+            workdir / f"server-argos-{inter}x{intra}",
+            compute_type=args.compute_type,
+            beam=args.beam,
+            inter=inter,
+            intra=intra,
+        )
+        newsdesk_server, key = start_newsdesk(
+            site, workdir / "models", workdir, engine_env, args.web_workers
+        )
+        try:
+            lt_server = start_libretranslate(lt_python, packages, workdir, argos_env)
+        except BaseException:
+            newsdesk_server.close()
+            raise
+        try:
+            # LibreTranslate keeps the paragraphs of its last translation (Argos's
+            # CachedTranslation): a short other text before every request empties that, as
+            # newsdesk's translation memory is emptied before every request.
+            flush = Input("flush", "text", ["Guten Morgen."])
+            lt_side = ServerSide(
+                "argos",
+                lt_server,
+                "/translate",
+                key,
+                partial(lt_server.post, "/translate", _request_body(flush, key)),
+            )
+            nd_side = ServerSide(
+                "newsdesk",
+                newsdesk_server,
+                "/mt/translate",
+                key,
+                partial(forget_translations, site),
+            )
+            argos_model = Path(argos_env["ARGOS_PACKAGES_DIR"]) / "translate-de_en-bench" / "model"
+            same = sha256(argos_model / "model.bin") == sha256(
+                workdir / "models" / "de-en" / "model.bin"
+            )
+            label = f"server mode, inter {inter} x intra {intra}"
+            measured = measure_servers([nd_side, lt_side], items, args.repeat)
+            resident = {
+                "newsdesk": newsdesk_server.resident_mb(),
+                "argos": lt_server.resident_mb(),
+            }
+        finally:
+            newsdesk_server.close()
+            lt_server.close()
+        print(
+            f"\n{label}: newsdesk behind gunicorn (deploy/gunicorn.conf.py, production profile, "
+            f"{args.web_workers} worker(s); engine inter {inter}, intra {intra}, beam "
+            f"{args.beam}, {args.compute_type}, vocabulary map "
+            f"{'off' if args.whole_vocabulary else 'on'}, batch budget "
+            f"{args.max_batch_tokens or 'the default'}; POST /mt/translate with an API key); "
+            f"{LIBRETRANSLATE_PACKAGES[0]} (waitress, Argos {argos_env['ARGOS_CHUNK_TYPE']} "
+            f"sentencizer, inter {inter}, intra {intra}, beam {args.beam}, {args.compute_type}; "
+            f"POST /translate); model.bin identical on both sides: {same}"
+        )
+        if not same:
+            raise SystemExit("the two servers do not run the same model file")
+        rows, fidelities, echo_segments, process_peaks = measured
+        ratios = report(items, rows, fidelities, echo_segments, label=label)
+        for name, peaks in process_peaks.items():
+            print(
+                f"  {name} process tree: peak MB per process in its highest request (server "
+                "first) "
+                + ", ".join(f"{mb:.0f}" for mb in peaks)
+                + f" = {sum(peaks):.0f}; resident after the run "
+                + ", ".join(f"{mb:.0f}" for mb in resident[name])
+            )
+        results[label] = ((rows, fidelities, echo_segments), ratios)
+    return results
+
+
 def _percent(part: int, whole: int) -> str:
     return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else "-"
 
@@ -678,6 +884,25 @@ def main() -> None:
         help="after the timed runs, one more run per input and side under cProfile, and "
         "its top functions",
     )
+    parser.add_argument(
+        "--server",
+        action="store_true",
+        help="the peer is a LibreTranslate 1.9.6 server and newsdesk its production server "
+        "(gunicorn), both on 127.0.0.1 and asked over HTTP by the same client",
+    )
+    parser.add_argument(
+        "--web-workers",
+        type=int,
+        default=1,
+        help="--server: newsdesk's gunicorn workers (NEWSDESK_WEB_WORKERS; production's "
+        "default is 2, each with a model of its own; LibreTranslate is one process) "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--server-venv",
+        default=str(DEFAULT_SERVER_VENV),
+        help="--server: LibreTranslate's virtualenv (default: %(default)s)",
+    )
     parser.add_argument("--venv", default=str(DEFAULT_VENV), help="the peer's virtualenv")
     parser.add_argument("--corpus", default=str(GERMEVAL), help="as in bench/mt_speed.py")
     args = parser.parse_args()
@@ -694,6 +919,10 @@ def main() -> None:
         parser.error("--layouts takes INTERxINTRA,... e.g. 1x2,2x1")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.server and args.profile:
+        parser.error("--profile profiles the in-process sides; it does not go with --server")
+    if args.web_workers < 1:
+        parser.error("--web-workers must be at least 1")
 
     import ctranslate2
 
@@ -702,7 +931,12 @@ def main() -> None:
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average "
         f"{load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f} at the start"
     )
-    peer_python = ensure_peer_venv(Path(args.venv), ctranslate2.__version__)
+    if args.server:
+        from bench.peer.servers import ensure_libretranslate_venv
+
+        peer_python = ensure_libretranslate_venv(Path(args.server_venv), ctranslate2.__version__)
+    else:
+        peer_python = ensure_peer_venv(Path(args.venv), ctranslate2.__version__)
     items = inputs()
     with tempfile.TemporaryDirectory(prefix="mt-peer-") as tmp:
         workdir = Path(tmp)
@@ -725,8 +959,21 @@ def main() -> None:
             f"{args.beam}, {args.compute_type}, CTranslate2 {ctranslate2.__version__} on both "
             f"sides; each segment decoded to its own source length"
         )
-        results = {}
-        for layout in layouts:
+        if args.server:
+            # LibreTranslate downloads at start unless two packages are installed: the same
+            # model as en-de too (never asked for, never loaded).
+            reverse = pack_argos_model(
+                workdir / "models" / "de-en",
+                workdir / "en_de.argosmodel",
+                peer_python,
+                "bench",
+                source="en",
+                target="de",
+            )
+            results = run_servers(args, layouts, items, workdir, peer_python, [package, reverse])
+        else:
+            results = {}
+        for layout in [] if args.server else layouts:  # the in-process sides
             newsdesk, peer, newsdesk_info, peer_info = start_sides(
                 workdir, peer_python, package, layout, args
             )

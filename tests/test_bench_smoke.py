@@ -257,3 +257,122 @@ def test_fixed_length_translator_decodes_each_group_to_its_source_length(tmp_pat
     finally:
         common.MODE["mode"] = "fixed"
     assert [r.hypotheses for r in echoed] == [[b, b] for b in batch]
+
+
+def test_sitecustomize_wraps_ctranslate2_in_another_process_and_reports_there(
+    tmp_path: Path,
+) -> None:
+    """The server mode's injection: a process started with bench/peer/site on PYTHONPATH and
+    NEWSDESK_BENCH_ENGINE_CONTROL set decodes by the bench's rule, reads its mode from the
+    folder and writes its counts there; without the variable ctranslate2 is left alone."""
+    from bench.peer.common import FileControl
+    from newsdesk.translation.marian import build_marian_release
+    from newsdesk.translation.modelstore import install_from_path
+
+    install_from_path(build_marian_release(tmp_path / "release", seed=1), tmp_path / "models")
+    script = (
+        "import sys, ctranslate2\n"
+        "t = ctranslate2.Translator(sys.argv[1], device='cpu')\n"
+        "r = t.translate_batch([['▁a'] * 3, ['▁a'] * 6], beam_size=2)\n"
+        "print(type(t).__name__, [len(x.hypotheses[0]) for x in r])\n"
+    )
+    control = FileControl(tmp_path / "control")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "bench" / "peer" / "site")}
+
+    def run(mode: str | None) -> str:
+        if mode:
+            control.set_mode(mode)
+            env["NEWSDESK_BENCH_ENGINE_CONTROL"] = str(control.folder)
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / "models" / "de-en")],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    assert run("fixed") == "FixedLengthTranslator [6, 6]"
+    assert control.take_counts() == {
+        "calls": 1,
+        "segments": 2,
+        "source_tokens": 9,
+        "target_tokens": 12,
+    }
+    assert run("echo") == "FixedLengthTranslator [3, 6]"
+    assert control.take_counts()["target_tokens"] == 9
+    assert control.take_counts() == {
+        "calls": 0,
+        "segments": 0,
+        "source_tokens": 0,
+        "target_tokens": 0,
+    }
+    env.pop("NEWSDESK_BENCH_ENGINE_CONTROL")
+    assert run(None).startswith("Translator ")
+    assert control.take_counts()["calls"] == 0
+
+
+# The first run on a machine builds LibreTranslate's virtualenv from PyPI (about two minutes,
+# kept in ~/.cache/newsdesk-bench/libretranslate-venv) and installs gunicorn (newsdesk's
+# `server` extra) into ~/.cache/newsdesk-bench/; the quick run itself takes about 50 s on 2
+# busy cores.
+@pytest.mark.timeout(480)
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")),
+    reason="the benchmark builds its own SQLite site; the SQLite run covers it",
+)
+def test_peer_benchmark_server_mode_measures_libretranslate_and_gunicorn_over_http() -> None:
+    completed = subprocess.run(
+        [sys.executable, "bench/mt_peer.py", "--server", "--quick"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=460,
+        check=False,
+    )
+    if completed.returncode != 0 and (
+        "cannot build LibreTranslate's virtualenv" in completed.stderr
+        or "cannot install gunicorn" in completed.stderr
+    ):
+        pytest.skip(
+            "LibreTranslate or gunicorn cannot be installed from PyPI here: "
+            + completed.stderr.strip().splitlines()[-1]
+        )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    output = completed.stdout
+    assert "== server mode, inter 1 x intra 2" in output
+    assert "libretranslate==1.9.6" in output
+    assert "model.bin identical on both sides: True" in output
+    rows = _peer_rows(output)
+    inputs = ("article, HTML", "article, plain text", "100 comments")
+    assert sorted(rows) == sorted((i, s) for i in inputs for s in ("newsdesk", "argos")), output
+    for key, (seconds, tokens, per_second, segments, calls, peak) in rows.items():
+        assert float(seconds) > 0 and int(tokens) > 0 and float(per_second) > 0, key
+        assert int(segments) > 0 and int(calls) > 0 and float(peak) > 50, key
+    # The counters came back from inside both servers: equal work within a fifth, newsdesk
+    # one engine call per request, LibreTranslate one per text (and per text node of HTML).
+    for name in inputs:
+        ours, theirs = int(rows[(name, "newsdesk")][1]), int(rows[(name, "argos")][1])
+        assert 0.8 <= ours / theirs <= 1.25, (name, ours, theirs)
+        assert rows[(name, "newsdesk")][4] == "1"
+    assert int(rows[("100 comments", "argos")][4]) >= 100
+    # gunicorn's master and its worker are both measured, and the row's peak is their sum.
+    tree = re.search(r"newsdesk process tree: .*? (\d+), (\d+) = (\d+);", output)
+    assert tree, output
+    assert abs(int(tree[1]) + int(tree[2]) - int(tree[3])) <= 1
+    fidelity = {
+        (m.group(1), m.group(2)): m.group(3)
+        for m in re.finditer(
+            r"^  (article, HTML|100 comments)\s+(newsdesk|argos)\s+(.*)$", output, re.M
+        )
+    }
+    assert (
+        "tags kept 71/71 (100%), byte for byte 71/71 (100%), invented 0"
+        in fidelity[("article, HTML", "newsdesk")]
+    )
+    assert "escapes kept 21/21 (100%)" in fidelity[("article, HTML", "newsdesk")]
+    assert "escapes kept 4/4 (100%)" in fidelity[("100 comments", "newsdesk")]
+    # The real LibreTranslate server unescapes as its code does in-process.
+    assert "escapes kept 0/21 (0%)" in fidelity[("article, HTML", "argos")]
+    assert "invented 1" in fidelity[("article, HTML", "argos")]
+    assert "goals:" in output

@@ -14,6 +14,12 @@ else the caller asks for (beam, batch size and type, vocabulary map) is passed o
 With ``mode = "echo"`` the wrapper answers each example with its own source pieces and runs
 no model: a perfect engine, so that whatever the output loses (tags, attributes, escaping) is
 the pipeline's doing. Both modes count the examples and pieces that reached the engine.
+
+Across a process boundary (the server mode of mt_peer.py, where the wrapper runs inside a
+LibreTranslate server and newsdesk's gunicorn workers), the mode and the counters go through a
+folder named by ``NEWSDESK_BENCH_ENGINE_CONTROL`` (``FileControl``): the driver writes the mode
+into it, and every engine call of every process appends its counts as one JSON line.
+``bench/peer/site/sitecustomize.py`` installs the wrapper when that variable is set.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 BUCKET = 4  # a group's source lengths differ by at most this many pieces
+CONTROL_ENV = "NEWSDESK_BENCH_ENGINE_CONTROL"
 
 
 class Counters:
@@ -51,6 +58,47 @@ class Counters:
 
 COUNTERS = Counters()
 MODE = {"mode": "fixed"}  # "fixed" (the model, fixed lengths) or "echo" (no model)
+
+
+class FileControl:
+    """The mode and the counters shared through a folder: ``mode`` holds "fixed" or "echo"
+    (written by the driver, read at every engine call), ``counts`` one JSON line per engine
+    call (appended by whichever process made it: a line is written in one call, so lines of
+    several processes or threads do not mix)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def set_mode(self, mode: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "mode").write_text(mode)
+
+    def mode(self) -> str:
+        try:
+            return (self.folder / "mode").read_text().strip() or "fixed"
+        except FileNotFoundError:
+            return "fixed"
+
+    def record(self, counts: dict[str, int]) -> None:
+        with (self.folder / "counts").open("a") as handle:
+            handle.write(json.dumps(counts) + "\n")
+
+    def take_counts(self) -> dict[str, int]:
+        """The counts recorded since the last call, summed; starts a new count."""
+        path = self.folder / "counts"
+        total = Counters().as_dict()
+        try:
+            lines = path.read_text().splitlines()
+        except FileNotFoundError:
+            lines = []
+        path.write_text("")
+        for line in lines:
+            for key, value in json.loads(line).items():
+                total[key] += value
+        return total
+
+
+CONTROL: dict[str, FileControl] = {}  # "control": set by wrap_ctranslate2(control=...)
 
 
 class _Hypotheses:
@@ -84,13 +132,12 @@ class FixedLengthTranslator:
         return getattr(self._translator, name)
 
     def translate_batch(self, source: list[list[str]], *args: Any, **options: Any) -> list[Any]:
-        COUNTERS.calls += 1
-        COUNTERS.segments += len(source)
-        COUNTERS.source_tokens += sum(len(tokens) for tokens in source)
+        control = CONTROL.get("control")
+        mode = control.mode() if control else MODE["mode"]
         asynchronous = bool(options.pop("asynchronous", False))
         count = int(options.get("num_hypotheses", 1))
         results: list[Any] = [None] * len(source)
-        if MODE["mode"] == "echo":
+        if mode == "echo":
             for i, tokens in enumerate(source):
                 results[i] = _Hypotheses(tokens, count)
         else:
@@ -122,13 +169,28 @@ class FixedLengthTranslator:
             for group, handles in pending:
                 for i, handle in zip(group, handles, strict=True):
                     results[i] = handle.result()
-        COUNTERS.target_tokens += sum(len(r.hypotheses[0]) for r in results)
+        counts = {
+            "calls": 1,
+            "segments": len(source),
+            "source_tokens": sum(len(tokens) for tokens in source),
+            "target_tokens": sum(len(r.hypotheses[0]) for r in results),
+        }
+        COUNTERS.calls += 1
+        COUNTERS.segments += counts["segments"]
+        COUNTERS.source_tokens += counts["source_tokens"]
+        COUNTERS.target_tokens += counts["target_tokens"]
+        if control:
+            control.record(counts)
         return [_Done(r) for r in results] if asynchronous else results
 
 
-def wrap_ctranslate2() -> None:
-    """Make every ctranslate2.Translator this process creates a FixedLengthTranslator."""
+def wrap_ctranslate2(control: FileControl | None = None) -> None:
+    """Make every ctranslate2.Translator this process creates a FixedLengthTranslator; with
+    ``control``, its mode is read from there and its counts are written there too."""
     import ctranslate2
+
+    if control is not None:
+        CONTROL["control"] = control
 
     real = ctranslate2.Translator
     if getattr(real, "_bench_wrapped", False):
@@ -139,6 +201,18 @@ def wrap_ctranslate2() -> None:
 
     make._bench_wrapped = True  # type: ignore[attr-defined]
     ctranslate2.Translator = make  # type: ignore[misc,assignment]
+
+
+def wrap_from_environment() -> bool:
+    """wrap_ctranslate2 with the FileControl that NEWSDESK_BENCH_ENGINE_CONTROL names, if it
+    names one (sitecustomize.py calls this in every process of a benchmarked server)."""
+    import os
+
+    folder = os.environ.get(CONTROL_ENV)
+    if not folder:
+        return False
+    wrap_ctranslate2(FileControl(Path(folder)))
+    return True
 
 
 def reset_peak() -> None:
