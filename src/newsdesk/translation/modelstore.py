@@ -124,6 +124,23 @@ def _pair_of_ints(value: Any) -> tuple[int, int] | None:
     return None
 
 
+def store_signature(model_dir: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """What changes whenever a model is installed, replaced or removed: each pair folder's
+    name with its manifest's inode, modification time (ns) and size (the installer replaces
+    the manifest atomically, so a new one has a new inode). Stat calls only, no reading."""
+    if not model_dir.is_dir():
+        return ()
+    entries = []
+    for child in sorted(model_dir.iterdir()):
+        if PAIR.match(child.name):
+            try:
+                stat = (child / MANIFEST).stat()
+            except OSError:
+                continue
+            entries.append((child.name, stat.st_ino, stat.st_mtime_ns, stat.st_size))
+    return tuple(entries)
+
+
 def installed_models(model_dir: Path) -> list[InstalledModel]:
     if not model_dir.is_dir():
         return []

@@ -133,3 +133,60 @@ def test_rq_workers_run_each_queue_and_publish_a_scheduled_article_once(rq, tmp_
 @pytest.mark.django_db(transaction=True)
 def test_two_rq_workers_sweep_once_per_period(rq, tmp_path):
     run_two_workers_and_count_sweeps(tmp_path, 6, REDIS_URL=redis_test_url(), **RQ_ENV)
+
+
+def _abandon(rq, queue_name: str, job_id: str) -> None:
+    """Mark a job as started by a worker that then stopped sending heartbeats: its entry in
+    the started registry expired ten seconds ago."""
+    import time
+
+    from rq.registry import StartedJobRegistry
+
+    from django_tasks_rq.backend import Job
+
+    queue = rq.get_queue(queue_name, job_class=Job)
+    queue.remove(job_id)
+    started = StartedJobRegistry(queue=queue, job_class=Job)
+    rq.get_connection(queue_name).zadd(started.key, {f"{job_id}:gone": time.time() - 10})
+
+
+def test_the_sweep_requeues_abandoned_jobs_and_reads_only_the_newest_failures(rq, monkeypatch):
+    import rq as rq_library
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    from django_tasks_rq.backend import Job
+
+    from newsdesk.core.management.commands import worker
+    from newsdesk.newsroom.actions import publish_due_articles
+
+    queue = rq.get_queue("default", job_class=Job)
+    failed = FailedJobRegistry(queue=queue, job_class=Job)
+    # Real errors from long ago: they stay failed and are not read every minute.
+    for _ in range(worker.RECENT_FAILURES_READ + 50):
+        job = publish_due_articles.enqueue()
+        rq_job = queue.fetch_job(job.id)
+        queue.remove(job.id)
+        failed.add(rq_job, ttl=3600, exc_string="ValueError: a real error")
+    # One job abandoned now (the sweep moves it), one that RQ's own maintenance already moved.
+    mine = publish_due_articles.enqueue().id
+    _abandon(rq, "default", mine)
+    theirs = publish_due_articles.enqueue().id
+    _abandon(rq, "default", theirs)
+    StartedJobRegistry(queue=queue, job_class=Job).cleanup()  # a worker's maintenance
+    assert theirs in failed
+    mine_again = publish_due_articles.enqueue().id
+    _abandon(rq, "default", mine_again)
+
+    fetched = []
+    real_fetch = rq_library.Queue.fetch_job
+    monkeypatch.setattr(
+        rq_library.Queue,
+        "fetch_job",
+        lambda self, job_id: fetched.append(job_id) or real_fetch(self, job_id),
+    )
+    assert worker.requeue_interrupted(stale_after=60) == 3
+    assert set(queue.job_ids) == {mine, theirs, mine_again}
+    assert len(failed) == worker.RECENT_FAILURES_READ + 50  # the real errors stay
+    assert len(fetched) <= worker.RECENT_FAILURES_READ + 2
+    # Nothing abandoned since: the next sweep queues nothing again.
+    assert worker.requeue_interrupted(stale_after=60) == 0

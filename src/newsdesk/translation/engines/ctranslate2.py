@@ -26,6 +26,7 @@ from newsdesk.translation.modelstore import (
     InstalledModel,
     installed_models,
     record_vocabulary_map,
+    store_signature,
     write_vocabulary_map,
 )
 
@@ -140,13 +141,23 @@ class CTranslate2Engine(TranslationEngine):
         # max_decoding_length, and the input never reaches CTranslate2's truncation.
         self.max_segment_pieces = max_segment_pieces
         self._loaded: dict[str, _Loaded] = {}
+        self._models_cache: tuple[Any, dict[str, InstalledModel]] | None = None
         self._lock = threading.Lock()
         self.loads = 0  # how many models this engine has loaded (they stay loaded)
 
     # -- which pairs ------------------------------------------------------------------
 
     def _models(self) -> dict[str, InstalledModel]:
-        return {model.pair: model for model in installed_models(self.model_dir)}
+        """The installed models by pair, read again only when the store changed
+        (store_signature): every translation and every comment section's "Show translation"
+        asks for them."""
+        signature = store_signature(self.model_dir)
+        cached = self._models_cache
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        models = {model.pair: model for model in installed_models(self.model_dir)}
+        self._models_cache = (signature, models)
+        return models
 
     def _route(self, source: str, target: str) -> list[str] | None:
         models = self._models()

@@ -78,6 +78,31 @@ def test_a_newly_installed_version_replaces_the_loaded_model(model_dir, marian_r
     assert engine._load("de-en").model.version == "2"
 
 
+def test_the_model_store_is_read_again_only_when_it_changed(
+    model_dir, marian_releases, monkeypatch
+):
+    from newsdesk.translation import modelstore
+
+    reads = []
+    real = modelstore.read_manifest
+    monkeypatch.setattr(modelstore, "read_manifest", lambda path: reads.append(path) or real(path))
+    engine = CTranslate2Engine(str(model_dir), beam_size=1)
+    first = engine.language_pairs()
+    read_once = len(reads)
+    assert read_once >= 2  # de-en and en-fr
+    for _ in range(5):  # every comment section asks; nothing changed, nothing read
+        assert engine.language_pairs() == first
+        assert engine.can_translate("de", "en")
+    assert len(reads) == read_once
+    modelstore.install_from_path(
+        marian_releases["de-en"], model_dir, name="tiny-de-en", version="3"
+    )
+    assert engine.model_version("de", "en") == "ctranslate2:tiny-de-en@3"
+    modelstore.remove("en-fr", model_dir)
+    assert not engine.can_translate("en", "fr")
+    assert ("de", "fr") not in engine.language_pairs()
+
+
 @pytest.mark.parametrize(
     ("device", "cores", "asked", "expected"),
     [

@@ -43,18 +43,33 @@ def requeue_interrupted(stale_after: float) -> int:
     return count
 
 
+# Failed jobs the sweep looks at besides the ones it finds abandoned itself: the newest, where
+# RQ's own maintenance (every worker's, every ten minutes) puts the abandoned jobs it moves.
+# Older failures are real errors and stay for people to read (rq's failure TTL: a year).
+RECENT_FAILURES_READ = 200
+
+
 def _requeue_abandoned_rq_jobs() -> int:
     import django_rq
+    from django_tasks_rq.backend import Job
     from rq.registry import FailedJobRegistry, StartedJobRegistry
 
     count = 0
     for name in settings.TASKS["default"].get("QUEUES", ["default"]):
-        queue = django_rq.get_queue(name)
-        StartedJobRegistry(queue=queue).cleanup()  # moves the abandoned ones to the failed
-        failed = FailedJobRegistry(queue=queue)
-        for job_id in failed.get_job_ids():
+        # django-tasks-rq's job class: its failure callback (run when RQ moves an abandoned
+        # job to the failed ones) needs the job's task result, which plain RQ jobs lack.
+        queue = django_rq.get_queue(name, job_class=Job)
+        started = StartedJobRegistry(queue=queue, job_class=Job)
+        abandoned = started.get_expired_job_ids()
+        started.cleanup()  # moves the abandoned ones to the failed (or retries them)
+        failed = FailedJobRegistry(queue=queue, job_class=Job)
+        newest = failed.get_job_ids(0, RECENT_FAILURES_READ - 1, desc=True)
+        for job_id in dict.fromkeys([*abandoned, *newest]):
+            if job_id not in failed:
+                continue
             job = queue.fetch_job(job_id)
-            if job is not None and "AbandonedJobError" in (job.exc_info or ""):
+            result = job.latest_result() if job is not None else None
+            if result is not None and "AbandonedJobError" in (result.exc_string or ""):
                 failed.requeue(job_id)
                 count += 1
     if count:
