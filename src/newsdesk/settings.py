@@ -457,6 +457,9 @@ NEWSDESK_EDITIONS_REVIEW_FIRST = env_bool("NEWSDESK_EDITIONS_REVIEW_FIRST", Fals
 # Engine failures: tries in all, and the first wait before a retry (doubled each time).
 NEWSDESK_EDITIONS_MAX_ATTEMPTS = env_int("NEWSDESK_EDITIONS_MAX_ATTEMPTS", 4, minimum=1)
 NEWSDESK_EDITIONS_RETRY_SECONDS = env_int("NEWSDESK_EDITIONS_RETRY_SECONDS", 30, minimum=0)
+# A translation service that is down (EngineUnavailable) past the attempts: editions keep
+# waiting this long (tried every 10 retry periods), then FAILED.
+NEWSDESK_EDITIONS_ENGINE_WAIT_HOURS = env_int("NEWSDESK_EDITIONS_ENGINE_WAIT_HOURS", 24, minimum=0)
 # How many editions of one language pair a translation task takes at once, their segments
 # sent to the engine together (editions/workflow.run_translations); 0: 1 on a CPU, 16 on CUDA.
 NEWSDESK_MT_BATCH_EDITIONS = env_int("NEWSDESK_MT_BATCH_EDITIONS", 0, minimum=0)

@@ -575,7 +575,9 @@ def _failed(edition_id: int, token: str, message: str, *, unavailable: bool = Fa
     """An attempt failed: retried with back-off (NEWSDESK_EDITIONS_RETRY_SECONDS doubled each
     time) until NEWSDESK_EDITIONS_MAX_ATTEMPTS, then FAILED. An engine that is ``unavailable``
     (EngineUnavailable: its service down or overloaded) is not the edition's fault: after the
-    attempts it keeps waiting, tried again every ten retry periods, as for a missing model."""
+    attempts it keeps waiting, tried again every wait period (as for a missing model), for
+    NEWSDESK_EDITIONS_ENGINE_WAIT_HOURS; then FAILED too (a wrong URL, or an error the
+    service gives this text every time, must not keep an edition pending for ever)."""
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition_id)
         if edition.claim_token != token:
@@ -584,11 +586,10 @@ def _failed(edition_id: int, token: str, message: str, *, unavailable: bool = Fa
         edition.error = message
         edition.claimed_until = None
         edition.claim_token = ""
-        if unavailable and edition.attempts >= settings.NEWSDESK_EDITIONS_MAX_ATTEMPTS:
+        waits = edition.attempts - settings.NEWSDESK_EDITIONS_MAX_ATTEMPTS
+        if unavailable and 0 <= waits < _engine_waits():
             edition.error = _("Waiting for the translation engine: %(error)s") % {"error": message}
-            _enqueue_on_commit(
-                edition.pk, max(settings.NEWSDESK_EDITIONS_RETRY_SECONDS, 1) * 10, bounded=False
-            )
+            _enqueue_on_commit(edition.pk, _wait_period(), bounded=False)
             outcome = "waiting for the engine"
         elif edition.attempts >= settings.NEWSDESK_EDITIONS_MAX_ATTEMPTS:
             edition.state = Edition.State.FAILED
@@ -613,10 +614,20 @@ def _waiting_for_model(edition_id: int, token: str, message: str) -> str:
         edition.claimed_until = None
         edition.claim_token = ""
         edition.save()
-        _enqueue_on_commit(
-            edition.pk, max(settings.NEWSDESK_EDITIONS_RETRY_SECONDS, 1) * 10, bounded=False
-        )
+        _enqueue_on_commit(edition.pk, _wait_period(), bounded=False)
     return "waiting for a model"
+
+
+def _wait_period() -> int:
+    """Seconds between two tries of an edition that waits for a model or for the engine."""
+    return max(settings.NEWSDESK_EDITIONS_RETRY_SECONDS, 1) * 10
+
+
+def _engine_waits() -> int:
+    """How many waits NEWSDESK_EDITIONS_ENGINE_WAIT_HOURS allows (at most 30,000: the attempt
+    counter is a small integer on PostgreSQL)."""
+    hours = settings.NEWSDESK_EDITIONS_ENGINE_WAIT_HOURS
+    return min(30_000, -(-hours * 3600 // _wait_period()))
 
 
 # --- post-editing ----------------------------------------------------------------------

@@ -124,10 +124,10 @@ def _pair_of_ints(value: Any) -> tuple[int, int] | None:
     return None
 
 
-def store_signature(model_dir: Path) -> tuple[tuple[str, int, int, int], ...]:
+def store_signature(model_dir: Path) -> tuple[tuple[str, int, int, int, int], ...]:
     """What changes whenever a model is installed, replaced or removed: each pair folder's
-    name with its manifest's inode, modification time (ns) and size (the installer replaces
-    the manifest atomically, so a new one has a new inode). Stat calls only, no reading."""
+    name with its manifest's device, inode, modification time (ns) and size (the installer
+    replaces the manifest atomically, so a new one has a new inode). Stat calls only."""
     if not model_dir.is_dir():
         return ()
     entries = []
@@ -137,7 +137,7 @@ def store_signature(model_dir: Path) -> tuple[tuple[str, int, int, int], ...]:
                 stat = (child / MANIFEST).stat()
             except OSError:
                 continue
-            entries.append((child.name, stat.st_ino, stat.st_mtime_ns, stat.st_size))
+            entries.append((child.name, stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size))
     return tuple(entries)
 
 

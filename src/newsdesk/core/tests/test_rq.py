@@ -140,9 +140,8 @@ def _abandon(rq, queue_name: str, job_id: str) -> None:
     the started registry expired ten seconds ago."""
     import time
 
-    from rq.registry import StartedJobRegistry
-
     from django_tasks_rq.backend import Job
+    from rq.registry import StartedJobRegistry
 
     queue = rq.get_queue(queue_name, job_class=Job)
     queue.remove(job_id)
@@ -150,32 +149,40 @@ def _abandon(rq, queue_name: str, job_id: str) -> None:
     rq.get_connection(queue_name).zadd(started.key, {f"{job_id}:gone": time.time() - 10})
 
 
-def test_the_sweep_requeues_abandoned_jobs_and_reads_only_the_newest_failures(rq, monkeypatch):
-    import rq as rq_library
-    from rq.registry import FailedJobRegistry, StartedJobRegistry
+def test_the_sweep_requeues_abandoned_jobs_and_reads_only_the_last_hours_failures(rq, monkeypatch):
+    import time
 
+    import rq as rq_library
     from django_tasks_rq.backend import Job
+    from rq.defaults import DEFAULT_FAILURE_TTL
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
 
     from newsdesk.core.management.commands import worker
     from newsdesk.newsroom.actions import publish_due_articles
 
     queue = rq.get_queue("default", job_class=Job)
     failed = FailedJobRegistry(queue=queue, job_class=Job)
-    # Real errors from long ago: they stay failed and are not read every minute.
-    for _ in range(worker.RECENT_FAILURES_READ + 50):
-        job = publish_due_articles.enqueue()
-        rq_job = queue.fetch_job(job.id)
-        queue.remove(job.id)
-        failed.add(rq_job, ttl=3600, exc_string="ValueError: a real error")
-    # One job abandoned now (the sweep moves it), one that RQ's own maintenance already moved.
-    mine = publish_due_articles.enqueue().id
-    _abandon(rq, "default", mine)
+
+    def fail(ago: float) -> str:
+        """A job that failed with a real error ``ago`` seconds ago (RQ's default TTL)."""
+        job_id = publish_due_articles.enqueue().id
+        queue.remove(job_id)
+        failed.add(queue.fetch_job(job_id), exc_string="ValueError: a real error")
+        score = time.time() + DEFAULT_FAILURE_TTL - ago
+        queue.connection.zadd(failed.key, {job_id: score})
+        return job_id
+
+    old = {fail(ago=7200) for _ in range(30)}  # two hours ago: never read again
+    # Abandoned a while ago and already moved by a worker's own maintenance; many real
+    # failures came after it, within the hour.
     theirs = publish_due_articles.enqueue().id
     _abandon(rq, "default", theirs)
-    StartedJobRegistry(queue=queue, job_class=Job).cleanup()  # a worker's maintenance
+    StartedJobRegistry(queue=queue, job_class=Job).cleanup()
     assert theirs in failed
-    mine_again = publish_due_articles.enqueue().id
-    _abandon(rq, "default", mine_again)
+    recent = {fail(ago=60) for _ in range(250)}
+    # Abandoned just now: the sweep moves it itself.
+    mine = publish_due_articles.enqueue().id
+    _abandon(rq, "default", mine)
 
     fetched = []
     real_fetch = rq_library.Queue.fetch_job
@@ -184,9 +191,9 @@ def test_the_sweep_requeues_abandoned_jobs_and_reads_only_the_newest_failures(rq
         "fetch_job",
         lambda self, job_id: fetched.append(job_id) or real_fetch(self, job_id),
     )
-    assert worker.requeue_interrupted(stale_after=60) == 3
-    assert set(queue.job_ids) == {mine, theirs, mine_again}
-    assert len(failed) == worker.RECENT_FAILURES_READ + 50  # the real errors stay
-    assert len(fetched) <= worker.RECENT_FAILURES_READ + 2
+    assert worker.requeue_interrupted(stale_after=60) == 2
+    assert set(queue.job_ids) == {mine, theirs}
+    assert len(failed) == len(old) + len(recent)  # the real errors stay
+    assert not old & set(fetched)  # the old failures were not read
     # Nothing abandoned since: the next sweep queues nothing again.
     assert worker.requeue_interrupted(stale_after=60) == 0

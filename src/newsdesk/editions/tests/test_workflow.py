@@ -325,6 +325,28 @@ def test_an_unavailable_engine_keeps_the_edition_waiting_beyond_its_attempts(
     assert edition.attempts == 0
 
 
+def test_an_engine_down_for_longer_than_the_wait_fails_at_last(publish, committed, settings):
+    settings.NEWSDESK_TRANSLATION_ENGINE = {
+        "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",
+        "OPTIONS": {"version": "t1", "unavailable": "cannot connect"},
+    }
+    settings.NEWSDESK_EDITIONS_MAX_ATTEMPTS = 1
+    settings.NEWSDESK_EDITIONS_RETRY_SECONDS = 720  # a try every 2 hours while it waits
+    settings.NEWSDESK_EDITIONS_ENGINE_WAIT_HOURS = 4  # so: two waits
+    article = publish(headline="Die Stadt hat ein Budget")
+    edition = edition_of(article)
+    assert committed(workflow.run_translation, edition.pk) == "waiting for the engine"
+    assert committed(workflow.run_translation, edition.pk) == "waiting for the engine"
+    assert committed(workflow.run_translation, edition.pk) == "failed"
+    edition.refresh_from_db()
+    assert edition.state == Edition.State.FAILED and not edition.queued
+    assert edition.error == "EngineUnavailable: cannot connect" and edition.attempts == 3
+    # No wait at all: it fails after its attempts like any other error.
+    settings.NEWSDESK_EDITIONS_ENGINE_WAIT_HOURS = 0
+    other = publish(headline="Die Schule ist neu")
+    assert committed(workflow.run_translation, edition_of(other).pk) == "failed"
+
+
 def test_an_engine_error_that_is_not_an_outage_still_fails(publish, committed, settings):
     settings.NEWSDESK_TRANSLATION_ENGINE = {
         "CLASS": "newsdesk.translation.engines.dummy.DummyEngine",

@@ -18,7 +18,6 @@ nothing to return; ``translation/tests/test_heap.py`` measures what it gives bac
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import sys
 from collections.abc import Callable
@@ -30,7 +29,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = ctypes.CDLL(None)  # the process's own symbols, the C library's among them
     except OSError:
         return None
     trim = getattr(libc, "malloc_trim", None)

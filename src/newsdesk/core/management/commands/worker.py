@@ -43,15 +43,18 @@ def requeue_interrupted(stale_after: float) -> int:
     return count
 
 
-# Failed jobs the sweep looks at besides the ones it finds abandoned itself: the newest, where
-# RQ's own maintenance (every worker's, every ten minutes) puts the abandoned jobs it moves.
-# Older failures are real errors and stay for people to read (rq's failure TTL: a year).
-RECENT_FAILURES_READ = 200
+# Failed jobs the sweep reads besides the ones it finds abandoned itself: those that failed in
+# the last hour, where RQ's own maintenance (every worker's, every ten minutes) puts the
+# abandoned jobs it moves. Older failures are real errors and stay for people to read (they
+# are kept a year, RQ's DEFAULT_FAILURE_TTL, which the registry's scores count from).
+RECENT_FAILURES_SECONDS = 3600
 
 
 def _requeue_abandoned_rq_jobs() -> int:
     import django_rq
     from django_tasks_rq.backend import Job
+    from rq.defaults import DEFAULT_FAILURE_TTL
+    from rq.exceptions import InvalidJobOperation, NoSuchJobError
     from rq.registry import FailedJobRegistry, StartedJobRegistry
 
     count = 0
@@ -63,15 +66,23 @@ def _requeue_abandoned_rq_jobs() -> int:
         abandoned = started.get_expired_job_ids()
         started.cleanup()  # moves the abandoned ones to the failed (or retries them)
         failed = FailedJobRegistry(queue=queue, job_class=Job)
-        newest = failed.get_job_ids(0, RECENT_FAILURES_READ - 1, desc=True)
-        for job_id in dict.fromkeys([*abandoned, *newest]):
+        since = time.time() + DEFAULT_FAILURE_TTL - RECENT_FAILURES_SECONDS
+        recent = [
+            job_id.decode() if isinstance(job_id, bytes) else str(job_id)
+            for job_id in queue.connection.zrangebyscore(failed.key, since, "+inf")
+        ]
+        for job_id in dict.fromkeys([*abandoned, *recent]):
             if job_id not in failed:
                 continue
             job = queue.fetch_job(job_id)
             result = job.latest_result() if job is not None else None
-            if result is not None and "AbandonedJobError" in (result.exc_string or ""):
+            if result is None or "AbandonedJobError" not in (result.exc_string or ""):
+                continue
+            try:
                 failed.requeue(job_id)
-                count += 1
+            except (InvalidJobOperation, NoSuchJobError):
+                continue  # another worker's sweep re-queued it a moment ago
+            count += 1
     if count:
         logger.warning("re-queued %d task(s) a stopped worker had left running", count)
     return count
