@@ -73,6 +73,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
+from bench.peer.virtualenvs import cached_virtualenv  # noqa: E402
+
 PEER_DIR = Path(__file__).resolve().parent / "peer"
 DEFAULT_VENV = Path.home() / ".cache" / "newsdesk-bench" / "peer-venv"
 DEFAULT_SERVER_VENV = Path.home() / ".cache" / "newsdesk-bench" / "libretranslate-venv"
@@ -316,43 +318,23 @@ def _run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
 def ensure_peer_venv(venv: Path, ctranslate2_version: str) -> Path:
     """Make (once) the peer's virtualenv with pip from PyPI; returns its python. Raises
     SystemExit with pip's message when it cannot be built (no PyPI, no venv module)."""
-    wanted = [*PEER_NO_DEPS, f"ctranslate2=={ctranslate2_version}", *PEER_PACKAGES]
-    stamp = venv / "newsdesk-bench.json"
-    python = venv / "bin" / "python"
-    if stamp.exists() and python.exists() and json.loads(stamp.read_text()) == wanted:
-        return python
-    print(f"building the peer's virtualenv in {venv} (once; about a minute)", flush=True)
-    shutil.rmtree(venv, ignore_errors=True)
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    steps = [
-        [sys.executable, "-m", "venv", str(venv)],
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", *PEER_NO_DEPS],
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            f"ctranslate2=={ctranslate2_version}",
-            *PEER_PACKAGES,
-        ],
-    ]
-    for step in steps:
-        done = _run(step)
-        if done.returncode != 0:
-            shutil.rmtree(venv, ignore_errors=True)
-            raise SystemExit(
-                f"cannot build the peer's virtualenv ({' '.join(step[:5])} ...):\n"
-                f"{(done.stdout + done.stderr)[-2000:]}"
-            )
-    purelib = _run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
-    ).stdout.strip()
-    stub = Path(purelib) / "stanza"
-    stub.mkdir(exist_ok=True)
-    (stub / "__init__.py").write_text(STANZA_STUB)
-    stamp.write_text(json.dumps(wanted))
-    return python
+
+    def stub_stanza(python: Path) -> None:
+        purelib = _run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
+        ).stdout.strip()
+        stub = Path(purelib) / "stanza"
+        stub.mkdir(exist_ok=True)
+        (stub / "__init__.py").write_text(STANZA_STUB)
+
+    return cached_virtualenv(
+        venv,
+        [*PEER_NO_DEPS, f"ctranslate2=={ctranslate2_version}", *PEER_PACKAGES],
+        [["--no-deps", *PEER_NO_DEPS], [f"ctranslate2=={ctranslate2_version}", *PEER_PACKAGES]],
+        label="the peer's virtualenv",
+        minutes="about a minute",
+        finish=stub_stanza,
+    )
 
 
 LANGUAGE_NAMES = {"de": "German", "en": "English"}

@@ -158,6 +158,24 @@ def _peer_rows(output: str) -> dict[tuple[str, str], list[str]]:
     bool(os.environ.get("DATABASE_URL")),
     reason="the benchmark builds its own SQLite site; the SQLite run covers it",
 )
+def _fidelity_lines(output: str) -> dict[tuple[str, str], str]:
+    """The fidelity lines of a peer run by (input, side); newsdesk's are checked here: every
+    tag byte for byte, none invented, every escape kept."""
+    fidelity = {
+        (m.group(1), m.group(2)): m.group(3)
+        for m in re.finditer(
+            r"^  (article, HTML|100 comments)\s+(newsdesk|argos)\s+(.*)$", output, re.M
+        )
+    }
+    assert (
+        "tags kept 71/71 (100%), byte for byte 71/71 (100%), invented 0"
+        in fidelity[("article, HTML", "newsdesk")]
+    )
+    assert "escapes kept 21/21 (100%)" in fidelity[("article, HTML", "newsdesk")]
+    assert "escapes kept 4/4 (100%)" in fidelity[("100 comments", "newsdesk")]
+    return fidelity
+
+
 def test_peer_benchmark_quick_run_measures_both_sides_on_every_input() -> None:
     completed = subprocess.run(
         [sys.executable, "bench/mt_peer.py", "--quick"],
@@ -188,18 +206,7 @@ def test_peer_benchmark_quick_run_measures_both_sides_on_every_input() -> None:
         assert 0.8 <= ours / theirs <= 1.25, (name, ours, theirs)
     # newsdesk: one engine call per request, every tag and escape back.
     assert all(rows[(name, "newsdesk")][4] == "1" for name in inputs)
-    fidelity = {
-        (m.group(1), m.group(2)): m.group(3)
-        for m in re.finditer(
-            r"^  (article, HTML|100 comments)\s+(newsdesk|argos)\s+(.*)$", output, re.M
-        )
-    }
-    assert (
-        "tags kept 71/71 (100%), byte for byte 71/71 (100%), invented 0"
-        in fidelity[("article, HTML", "newsdesk")]
-    )
-    assert "escapes kept 21/21 (100%)" in fidelity[("article, HTML", "newsdesk")]
-    assert "escapes kept 4/4 (100%)" in fidelity[("100 comments", "newsdesk")]
+    fidelity = _fidelity_lines(output)
     # The peer, as LibreTranslate runs it: unescapes (the address's &amp; and the text's
     # &lt;b&gt;, which comes back as a real tag) and cuts sentences at tags.
     assert "escapes kept 0/21 (0%)" in fidelity[("article, HTML", "argos")]
@@ -360,18 +367,7 @@ def test_peer_benchmark_server_mode_measures_libretranslate_and_gunicorn_over_ht
     tree = re.search(r"newsdesk process tree: .*? (\d+), (\d+) = (\d+);", output)
     assert tree, output
     assert abs(int(tree[1]) + int(tree[2]) - int(tree[3])) <= 1
-    fidelity = {
-        (m.group(1), m.group(2)): m.group(3)
-        for m in re.finditer(
-            r"^  (article, HTML|100 comments)\s+(newsdesk|argos)\s+(.*)$", output, re.M
-        )
-    }
-    assert (
-        "tags kept 71/71 (100%), byte for byte 71/71 (100%), invented 0"
-        in fidelity[("article, HTML", "newsdesk")]
-    )
-    assert "escapes kept 21/21 (100%)" in fidelity[("article, HTML", "newsdesk")]
-    assert "escapes kept 4/4 (100%)" in fidelity[("100 comments", "newsdesk")]
+    fidelity = _fidelity_lines(output)
     # The real LibreTranslate server unescapes as its code does in-process.
     assert "escapes kept 0/21 (0%)" in fidelity[("article, HTML", "argos")]
     assert "invented 1" in fidelity[("article, HTML", "argos")]

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.peer.common import FileControl
+from bench.peer.virtualenvs import cached_virtualenv
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SITE_DIR = Path(__file__).resolve().parent / "site"
@@ -57,26 +58,13 @@ class ServerError(SystemExit):
 def ensure_libretranslate_venv(venv: Path, ctranslate2_version: str) -> Path:
     """Make (once) LibreTranslate's virtualenv with pip from PyPI; returns its python."""
     wanted = [*LIBRETRANSLATE_PACKAGES, f"ctranslate2=={ctranslate2_version}"]
-    stamp = venv / "newsdesk-bench.json"
-    python = venv / "bin" / "python"
-    if stamp.exists() and python.exists() and json.loads(stamp.read_text()) == wanted:
-        return python
-    print(f"building LibreTranslate's virtualenv in {venv} (once; about two minutes)", flush=True)
-    shutil.rmtree(venv, ignore_errors=True)
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    for step in (
-        [sys.executable, "-m", "venv", str(venv)],
-        [str(python), "-m", "pip", "install", "-q", *wanted],
-    ):
-        done = subprocess.run(step, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            shutil.rmtree(venv, ignore_errors=True)
-            raise SystemExit(
-                f"cannot build LibreTranslate's virtualenv ({' '.join(step[:5])} ...):\n"
-                f"{(done.stdout + done.stderr)[-2000:]}"
-            )
-    stamp.write_text(json.dumps(wanted))
-    return python
+    return cached_virtualenv(
+        venv,
+        wanted,
+        [wanted],
+        label="LibreTranslate's virtualenv",
+        minutes="about two minutes",
+    )
 
 
 def gunicorn_path() -> str | None:
