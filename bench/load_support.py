@@ -24,19 +24,13 @@ from pathlib import Path
 from typing import Any
 
 # One HTTP/1.1 response reader for every bench client (status, headers, body).
-from bench.comments_isso import read_response
+from bench.comments_isso import free_port, read_response
 
 HOST = "127.0.0.1"
 
 
 class SuiteError(Exception):
     """A server the suite needs could not be started (the message says why)."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def port_open(port: int) -> bool:

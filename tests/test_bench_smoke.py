@@ -151,13 +151,20 @@ def _peer_rows(output: str) -> dict[tuple[str, str], list[str]]:
     return rows
 
 
-# The first run on a machine builds the peer's virtualenv from PyPI (about a minute, kept in
-# ~/.cache/newsdesk-bench/peer-venv); the quick run itself takes 30-40 s on 2 busy cores.
-@pytest.mark.timeout(420)
-@pytest.mark.skipif(
-    bool(os.environ.get("DATABASE_URL")),
-    reason="the benchmark builds its own SQLite site; the SQLite run covers it",
-)
+PEER_INPUTS = ("article, HTML", "article, plain text", "100 comments")
+
+
+def _measured_rows(output: str) -> dict[tuple[str, str], list[str]]:
+    """The table rows of a peer run, checked: both sides on every input, every figure set."""
+    rows = _peer_rows(output)
+    expected = sorted((i, s) for i in PEER_INPUTS for s in ("newsdesk", "argos"))
+    assert sorted(rows) == expected, output
+    for key, (seconds, tokens, per_second, segments, calls, peak) in rows.items():
+        assert float(seconds) > 0 and int(tokens) > 0 and float(per_second) > 0, key
+        assert int(segments) > 0 and int(calls) > 0 and float(peak) > 50, key
+    return rows
+
+
 def _fidelity_lines(output: str) -> dict[tuple[str, str], str]:
     """The fidelity lines of a peer run by (input, side); newsdesk's are checked here: every
     tag byte for byte, none invented, every escape kept."""
@@ -176,6 +183,13 @@ def _fidelity_lines(output: str) -> dict[tuple[str, str], str]:
     return fidelity
 
 
+# The first run on a machine builds the peer's virtualenv from PyPI (about a minute, kept in
+# ~/.cache/newsdesk-bench/peer-venv); the quick run itself takes 30-40 s on 2 busy cores.
+@pytest.mark.timeout(420)
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")),
+    reason="the benchmark builds its own SQLite site; the SQLite run covers it",
+)
 def test_peer_benchmark_quick_run_measures_both_sides_on_every_input() -> None:
     completed = subprocess.run(
         [sys.executable, "bench/mt_peer.py", "--quick"],
@@ -193,12 +207,8 @@ def test_peer_benchmark_quick_run_measures_both_sides_on_every_input() -> None:
     assert completed.returncode == 0, completed.stdout + completed.stderr
     output = completed.stdout
     assert "model.bin identical on both sides: True" in output
-    rows = _peer_rows(output)
-    inputs = ("article, HTML", "article, plain text", "100 comments")
-    assert sorted(rows) == sorted((i, s) for i in inputs for s in ("newsdesk", "argos")), output
-    for key, (seconds, tokens, per_second, segments, calls, peak) in rows.items():
-        assert float(seconds) > 0 and int(tokens) > 0 and float(per_second) > 0, key
-        assert int(segments) > 0 and int(calls) > 0 and float(peak) > 50, key
+    rows = _measured_rows(output)
+    inputs = PEER_INPUTS
     # Equal work: target token counts within a fifth of each other (placeholders and the
     # peer's cutting at tags make them differ a little; the rule is the same).
     for name in inputs:
@@ -350,12 +360,8 @@ def test_peer_benchmark_server_mode_measures_libretranslate_and_gunicorn_over_ht
     assert "== server mode, inter 1 x intra 2" in output
     assert "libretranslate==1.9.6" in output
     assert "model.bin identical on both sides: True" in output
-    rows = _peer_rows(output)
-    inputs = ("article, HTML", "article, plain text", "100 comments")
-    assert sorted(rows) == sorted((i, s) for i in inputs for s in ("newsdesk", "argos")), output
-    for key, (seconds, tokens, per_second, segments, calls, peak) in rows.items():
-        assert float(seconds) > 0 and int(tokens) > 0 and float(per_second) > 0, key
-        assert int(segments) > 0 and int(calls) > 0 and float(peak) > 50, key
+    rows = _measured_rows(output)
+    inputs = PEER_INPUTS
     # The counters came back from inside both servers: equal work within a fifth, newsdesk
     # one engine call per request, LibreTranslate one per text (and per text node of HTML).
     for name in inputs:

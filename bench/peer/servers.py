@@ -16,7 +16,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -25,6 +24,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from bench.comments_isso import free_port
 from bench.peer.common import FileControl
 from bench.peer.virtualenvs import cached_virtualenv
 
@@ -94,12 +94,6 @@ def gunicorn_path() -> str | None:
             shutil.rmtree(folder, ignore_errors=True)
             raise SystemExit(f"cannot install {requirement}:\n{done.stderr[-2000:]}")
     return str(folder)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def process_tree(pid: int) -> list[int]:
