@@ -197,3 +197,64 @@ def test_the_sweep_requeues_abandoned_jobs_and_reads_only_the_last_hours_failure
     assert not old & set(fetched)  # the old failures were not read
     # Nothing abandoned since: the next sweep queues nothing again.
     assert worker.requeue_interrupted(stale_after=60) == 0
+
+
+def test_the_sweep_requeues_a_job_a_worker_took_but_never_started(rq):
+    """A worker took the job off the queue (RQ's intermediate list) and lost Redis before
+    starting it: after a minute there the sweep puts it back, once; a job its worker runs is
+    left alone."""
+    import time
+
+    from django_tasks_rq.backend import Job
+    from rq.registry import StartedJobRegistry
+
+    from newsdesk.core.management.commands import worker
+    from newsdesk.newsroom.actions import publish_due_articles
+
+    queue = rq.get_queue("default", job_class=Job)
+    connection = queue.connection
+    intermediate = queue.intermediate_queue
+    lost, running = publish_due_articles.enqueue().id, publish_due_articles.enqueue().id
+    for _ in range(2):  # what a worker's dequeue does: queue -> intermediate list
+        connection.lmove(queue.key, intermediate.key, "LEFT", "RIGHT")
+    assert queue.job_ids == [] and set(intermediate.get_job_ids()) == {lost, running}
+    started = StartedJobRegistry(queue=queue, job_class=Job)
+    connection.zadd(started.key, {f"{running}:execution": time.time() + 600})
+
+    assert worker.requeue_interrupted(stale_after=60) == 0  # first sighting: marked only
+    assert queue.job_ids == []
+    # Seen over a minute ago: back on the queue, off the intermediate list, exactly once.
+    connection.set(intermediate.get_first_seen_key(lost), time.time() - 90)
+    assert worker.requeue_interrupted(stale_after=60) == 1
+    assert queue.job_ids == [lost]
+    assert intermediate.get_job_ids() == [running]
+    assert worker.requeue_interrupted(stale_after=60) == 0
+    assert queue.job_ids == [lost]
+
+
+def test_the_sweep_requeues_abandoned_jobs_from_the_housekeeping_thread(rq):
+    """The worker sweeps in a thread of its own, where RQ's signal-based time limit for the
+    failure callback cannot run: the sweep must still move and re-queue the job."""
+    import threading
+
+    from django_tasks_rq.backend import Job
+
+    from newsdesk.core.management.commands import worker
+    from newsdesk.newsroom.actions import publish_due_articles
+
+    queue = rq.get_queue("default", job_class=Job)
+    job_id = publish_due_articles.enqueue().id
+    _abandon(rq, "default", job_id)
+    outcome: list[object] = []
+
+    def sweep() -> None:
+        try:
+            outcome.append(worker.requeue_interrupted(stale_after=60))
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            outcome.append(exc)
+
+    thread = threading.Thread(target=sweep)
+    thread.start()
+    thread.join(30)
+    assert outcome == [1]
+    assert queue.job_ids == [job_id]

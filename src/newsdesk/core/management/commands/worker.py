@@ -56,13 +56,18 @@ def _requeue_abandoned_rq_jobs() -> int:
     from rq.defaults import DEFAULT_FAILURE_TTL
     from rq.exceptions import InvalidJobOperation, NoSuchJobError
     from rq.registry import FailedJobRegistry, StartedJobRegistry
+    from rq.timeouts import TimerDeathPenalty
 
     count = 0
     for name in settings.TASKS["default"].get("QUEUES", ["default"]):
         # django-tasks-rq's job class: its failure callback (run when RQ moves an abandoned
         # job to the failed ones) needs the job's task result, which plain RQ jobs lack.
         queue = django_rq.get_queue(name, job_class=Job)
-        started = StartedJobRegistry(queue=queue, job_class=Job)
+        # The sweep runs in the worker's housekeeping thread: the failure callback RQ runs for
+        # an abandoned job must be timed without signals (they work in the main thread only).
+        started = StartedJobRegistry(
+            queue=queue, job_class=Job, death_penalty_class=TimerDeathPenalty
+        )
         abandoned = started.get_expired_job_ids()
         started.cleanup()  # moves the abandoned ones to the failed (or retries them)
         failed = FailedJobRegistry(queue=queue, job_class=Job)
@@ -83,8 +88,30 @@ def _requeue_abandoned_rq_jobs() -> int:
             except (InvalidJobOperation, NoSuchJobError):
                 continue  # another worker's sweep re-queued it a moment ago
             count += 1
+        count += _requeue_lost_in_transit(queue, started)
     if count:
         logger.warning("re-queued %d task(s) a stopped worker had left running", count)
+    return count
+
+
+def _requeue_lost_in_transit(queue: Any, started: Any) -> int:
+    """Jobs a worker took off ``queue`` (RQ moves them to the queue's intermediate list) but
+    never started: it lost Redis in between (RQ's heartbeat right after the move fails). RQ's
+    own maintenance fails such a job after a minute, at its next pass (every ten minutes);
+    the sweep puts it back on the queue instead, once it has sat there for over a minute
+    (RQ's first-seen mark, set at the first sighting, here or by RQ). The job's removal from
+    the intermediate list decides who re-queues it, so two sweeps never both do."""
+    intermediate = queue.intermediate_queue
+    count = 0
+    for job_id in intermediate.get_job_ids():
+        if job_id in started:
+            continue  # its worker runs it
+        if intermediate.set_first_seen(job_id) or not intermediate.should_be_cleaned_up(job_id):
+            continue
+        job = queue.fetch_job(job_id)
+        if queue.connection.lrem(intermediate.key, 1, job_id) and job is not None:
+            queue.enqueue_job(job)
+            count += 1
     return count
 
 
