@@ -195,3 +195,21 @@ def test_the_importer_schedules_a_future_time_and_reschedules_on_update(tmp_path
     time.sleep((sooner - timezone.now()).total_seconds() + 0.3)
     call_command("worker", "--batch")
     assert Article.objects.get(pk=article.pk).is_published
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_that_runs_before_the_articles_time_comes_again_after_it():
+    """RQ's scheduler may run the task up to a second early (whole-second times): the task
+    finds the article not yet due and queues itself again for just after its time."""
+    article = make_article(headline="Gleich", publish=False)
+    when = timezone.now() + dt.timedelta(seconds=2, microseconds=500_000)
+    actions.do_schedule_article(article, when=when, acting_user=None)
+    DBTaskResult.objects.all().delete()
+    assert actions.publish_due_articles.call() == []  # early: nothing due yet
+    again = queued_times()
+    assert len(again) == 1 and when < again[0] <= when + dt.timedelta(seconds=1)
+    # Nothing scheduled soon: it does not queue itself.
+    DBTaskResult.objects.all().delete()
+    actions.do_unpublish_article(Article.objects.get(pk=article.pk), acting_user=None)
+    actions.publish_due_articles.call()
+    assert queued_times() == []
